@@ -1,0 +1,1 @@
+"""Repositories: the domain's reads and writes, each inside a store transaction."""

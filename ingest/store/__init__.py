@@ -1,0 +1,26 @@
+"""The store layer: the only code that opens app.duckdb."""
+
+from ingest.store.connection import Store
+from ingest.store.errors import (
+    NotFoundError,
+    PlantNotFoundError,
+    SchemaTooNewError,
+    StaleEditError,
+    StoreBusyError,
+    StoreError,
+    ValidationError,
+)
+from ingest.store.paths import PlantPaths, resolve_home
+
+__all__ = [
+    "NotFoundError",
+    "PlantNotFoundError",
+    "PlantPaths",
+    "SchemaTooNewError",
+    "StaleEditError",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "ValidationError",
+    "resolve_home",
+]
