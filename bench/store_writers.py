@@ -4,7 +4,8 @@
 
 Starts N writer processes, each saving `--orders` new orders (with lines) through the store, and
 one more process copying the whole store (a pipeline snapshot) in a loop until they finish.
-Prints throughput, latency percentiles and errors; exits 1 if any order is missing or any save failed.
+Prints throughput, latency percentiles and errors;
+exits 1 if any order is missing or any save failed.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "store")]
 
+from plant_fixtures import NOW, make_minimal_plant, order_draft  # noqa: E402
+
 from ingest.repos.orders import create_order  # noqa: E402
 from ingest.store import Store  # noqa: E402
 from ingest.store.copy import copy_store  # noqa: E402
-from plant_fixtures import NOW, make_minimal_plant, order_draft  # noqa: E402
 
 
 def writer(home: str, worker: int, orders: int, lines: int, out: mp.Queue) -> None:
@@ -84,7 +86,9 @@ def run(home: Path, writers: int, orders: int, lines: int, snapshots: bool = Tru
     results = [out.get(timeout=600) for _ in procs]
     elapsed = time.perf_counter() - started
     stop.set()
-    snap_result = out.get(timeout=60) if snapshots else {"snapshots": 0, "errors": [], "monotonic": True}
+    snap_result = (
+        out.get(timeout=60) if snapshots else {"snapshots": 0, "errors": [], "monotonic": True}
+    )
     for p in [*procs, *([snap] if snapshots else [])]:
         p.join()
     latencies = sorted(x for r in results for x in r["latencies"])

@@ -35,4 +35,10 @@ ROLES: dict[str, tuple[str, str]] = {
     "admin": ("Администратор", "Administrator"),
 }
 
-EXPENSE_CATEGORIES: tuple[str, ...] = ("production", "outsourcing", "logistics", "packaging", "other")
+EXPENSE_CATEGORIES: tuple[str, ...] = (
+    "production",
+    "outsourcing",
+    "logistics",
+    "packaging",
+    "other",
+)

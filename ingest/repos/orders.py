@@ -23,7 +23,7 @@ BLANK_COLUMNS = (
     "length_mm", "width_mm", "thickness_mm", "weight_kg",
 )  # fmt: skip
 
-# Header fields a form may change; everything else (id, number, version, audit stamps) is the store's.
+# Header fields a form may change; the rest (id, number, version, audit stamps) is the store's.
 EDITABLE_HEADER_FIELDS = frozenset({
     "customer_id", "lead_source_id", "sales_manager_id", "procurement_manager_id",
     "logistics_manager_id", "need_date", "planned_shipment_date", "vat_rate",
@@ -104,7 +104,10 @@ def _validate_line(line_no: int, line: LineDraft) -> list[tuple[str, str, str, i
 def create_order(
     tx: duckdb.DuckDBPyConnection, *, actor_id: int | None, draft: OrderDraft, now: datetime
 ) -> tuple[int, str]:
-    """Insert an order with its lines (status need) and its first status event. Returns (id, number)."""
+    """Insert an order with its lines (status need) and its first status event.
+
+    Returns (id, number).
+    """
     if not draft.lines:
         raise ValidationError("заказ", "lines", "нужна хотя бы одна позиция")
     refs = [

@@ -44,7 +44,7 @@ def _byte_copy(source: Path, dest: Path) -> None:
 
 
 def _fold_log(path: Path) -> None:
-    """Open the copy once: DuckDB replays and checkpoints its log, leaving one self-contained file."""
+    """Open the copy once: DuckDB replays and checkpoints its log into one self-contained file."""
     with attached(path, read_only=False):
         pass
 

@@ -1,4 +1,4 @@
-"""Schema versions: numbered .sql files in migrations/, applied in order, each in its own transaction.
+"""Schema versions: numbered .sql files in migrations/, applied in order, one transaction each.
 
 Opening a database made by an older version upgrades it in place and keeps its data; a database
 made by a newer version is refused rather than guessed at.
@@ -35,7 +35,9 @@ def all_migrations() -> tuple[Migration, ...]:
         if match:
             found.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
     versions = [m.version for m in found]
-    assert versions == list(range(1, len(found) + 1)), f"migrations must be numbered 1..n: {versions}"
+    assert versions == list(range(1, len(found) + 1)), (
+        f"migrations must be numbered 1..n: {versions}"
+    )
     return tuple(found)
 
 

@@ -60,7 +60,7 @@ def test_bad_references_are_refused_with_field_named(tmp_path):
     store = make_minimal_plant(tmp_path)
     draft = order_draft(1)
     bad = draft.__class__(**{**draft.__dict__, "customer_id": 999})
-    with pytest.raises(ValidationError, match="customer_id.*999"), store.write() as tx:
+    with pytest.raises(ValidationError, match=r"customer_id.*999"), store.write() as tx:
         create_order(tx, actor_id=1, draft=bad, now=NOW)
     line = draft.lines[0].__class__(**{**draft.lines[0].__dict__, "material_id": 42})
     with pytest.raises(ValidationError, match="позиция 1, поле material_id"), store.write() as tx:
@@ -121,7 +121,7 @@ def test_busy_store_gives_a_clear_error_after_the_bound_and_loses_nothing(tmp_pa
     holder.start()
     assert ready.wait(30)
     started = time.monotonic()
-    with pytest.raises(StoreBusyError, match="занята.*повторите"), store.write() as tx:
+    with pytest.raises(StoreBusyError, match=r"занята.*повторите"), store.write() as tx:
         create_order(tx, actor_id=1, draft=order_draft(1), now=NOW)
     assert 0.4 < time.monotonic() - started < 1.5  # bounded, not forever
     holder.join()

@@ -13,7 +13,9 @@ def test_migrations_are_numbered_and_latest_is_applied(tmp_path):
     store = Store.open(tmp_path)
     assert store.create() == [m.version for m in all_migrations()]
     with store.read() as conn:
-        versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+        versions = [
+            r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+        ]
     assert versions == list(range(1, latest_version() + 1))
     assert latest_version() >= 2
 
@@ -24,8 +26,8 @@ def test_upgrade_from_previous_version_keeps_data(tmp_path):
     with old.write() as tx:
         create_order(tx, actor_id=1, draft=order_draft(2), now=NOW)
         assert tx.execute("SELECT max(version) FROM schema_version").fetchone()[0] == previous
-        before = {t: tx.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                  for t in ("orders", "order_lines", "customers", "users", "materials")}  # fmt: skip
+        tables = ("orders", "order_lines", "customers", "users", "materials")
+        before = {t: tx.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
     upgraded = Store.open(tmp_path)
     assert upgraded.ensure_schema() == [latest_version()]

@@ -1,1 +1,1 @@
-"""One module per `zakaz` sub-command: each has add_parser(subparsers) and run(args) -> exit code."""
+"""One module per `zakaz` sub-command, each with add_parser(sub, common) and run(args) -> int."""

@@ -16,12 +16,21 @@ def add_parser(sub, common) -> None:
     p = sub.add_parser("init", parents=[common], help="создать завод (пустой или демо)")
     p.add_argument("--demo", action="store_true", help="заполнить демо-данными за год")
     p.add_argument("--scale", type=int, default=1, help="множитель объёма демо-данных (1)")
-    p.add_argument("--as-of", type=date.fromisoformat, default=None,
-                   help="дата «сегодня» демо-завода, ГГГГ-ММ-ДД (по умолчанию сегодня)")  # fmt: skip
+    p.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="дата «сегодня» демо-завода, ГГГГ-ММ-ДД (по умолчанию сегодня)",
+    )
     p.add_argument("--seed", type=int, default=2026, help="зерно генератора демо-данных")
-    p.add_argument("--admin-password", default=None,
-                   help="пароль admin (демо: admin; пустой завод: случайный, будет напечатан)")  # fmt: skip
-    p.add_argument("--force", action="store_true", help="удалить существующий завод и создать заново")
+    p.add_argument(
+        "--admin-password",
+        default=None,
+        help="пароль admin (демо: admin; пустой завод: случайный, будет напечатан)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="удалить существующий завод и создать заново"
+    )
     p.set_defaults(run=run)
 
 

@@ -33,7 +33,9 @@ def run(args) -> int:
     try:
         payload = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise UserError(f"неверный JSON: строка {exc.lineno}, позиция {exc.colno}: {exc.msg}", 2) from None
+        raise UserError(
+            f"неверный JSON: строка {exc.lineno}, позиция {exc.colno}: {exc.msg}", 2
+        ) from None
     if not isinstance(payload, dict):
         raise UserError("неверный запрос: ожидается JSON-объект с полями shipment_date и lines", 2)
     result = price_request(payload)  # PricingError -> exit 2, nothing on stdout
