@@ -1,0 +1,21 @@
+select
+    id as order_id,
+    number as order_number,
+    customer_id,
+    lead_source_id,
+    sales_manager_id,
+    procurement_manager_id,
+    logistics_manager_id,
+    status,
+    need_date,
+    quote_sent_date,
+    agreed_date,
+    planned_shipment_date,
+    actual_shipment_date,
+    delivered_date,
+    closed_date,
+    cancelled_date,
+    cancel_reason,
+    payment_terms_template_id,
+    created_at
+from {{ source('app', 'orders') }}
