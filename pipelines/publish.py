@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -120,15 +121,24 @@ def _build_file(
     return rows
 
 
-def remove_stale_temps(published_dir: Path) -> list[Path]:
+STALE_TEMP_AGE_S = 3600
+
+
+def remove_stale_temps(published_dir: Path, min_age_s: float = STALE_TEMP_AGE_S) -> list[Path]:
     """Delete temporary files (and their logs) of publishes that did not finish.
 
-    Refresh runs never overlap (pipelines/defs/refresh), so no other publish is in progress.
+    Only files untouched for min_age_s: a run started by hand in the Dagster UI is not held back by
+    the refresh queue, and its publish in progress must not lose its file to ours.
     """
     removed = []
+    cutoff = time.time() - min_age_s
     for path in published_dir.glob(f"{TEMP_PREFIX}*"):
-        path.unlink(missing_ok=True)
-        removed.append(path)
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        except FileNotFoundError:
+            continue
     return removed
 
 

@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), 1)
     except KeyboardInterrupt:
         return _fail("прервано", 130)
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. `zakaz status | head`: stop quietly, like any Unix tool
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # never a traceback for the user; ZAKAZ_DEBUG=1 shows it
         if os.environ.get("ZAKAZ_DEBUG"):

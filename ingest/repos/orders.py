@@ -60,10 +60,12 @@ class OrderDraft:
 
 
 def _next_order_number(tx: duckdb.DuckDBPyConnection, year: int) -> str:
+    """Next З-YYYY-NNNN; numbers of another form (e.g. imported З-2026-0142/1) are skipped."""
     prefix = f"З-{year}-"
     last = tx.execute(
-        "SELECT max(CAST(substr(number, ?) AS INTEGER)) FROM orders WHERE number LIKE ?",
-        [len(prefix) + 1, prefix + "%"],
+        "SELECT max(TRY_CAST(substr(number, ?) AS INTEGER)) FROM orders "
+        "WHERE regexp_full_match(number, ?)",
+        [len(prefix) + 1, f"З-{year}-[0-9]+"],
     ).fetchone()[0]
     return f"{prefix}{(last or 0) + 1:04d}"
 

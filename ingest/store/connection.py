@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.store import migrate
-from ingest.store.engine import attached
+from ingest.store.engine import attached, engine_turn
 from ingest.store.errors import PlantNotFoundError
 from ingest.store.lock import file_lock
 from ingest.store.paths import PlantPaths
@@ -93,7 +93,8 @@ class Store:
         """A consistent read-only view for the block (one transaction)."""
         self.ensure_schema()
         with (
-            file_lock(self.paths.app_lock, exclusive=False, timeout_s=self.busy_timeout_s),
+            engine_turn(self.busy_timeout_s) as waited,
+            file_lock(self.paths.app_lock, exclusive=False, timeout_s=self._left(waited)),
             attached(self.db_path, read_only=True) as conn,
         ):
             conn.execute("BEGIN TRANSACTION")
@@ -105,10 +106,15 @@ class Store:
     @contextmanager
     def _exclusive_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with (
-            file_lock(self.paths.app_lock, exclusive=True, timeout_s=self.busy_timeout_s),
+            engine_turn(self.busy_timeout_s) as waited,
+            file_lock(self.paths.app_lock, exclusive=True, timeout_s=self._left(waited)),
             attached(self.db_path, read_only=False) as conn,
         ):
             yield conn
+
+    def _left(self, waited: float) -> float:
+        """What remains of the busy bound after waiting for this process's engine."""
+        return max(self.busy_timeout_s - waited, 0.0)
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:

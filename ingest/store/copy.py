@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import duckdb
 
 from ingest.store import migrate
 from ingest.store.connection import Store
-from ingest.store.engine import attached
+from ingest.store.engine import attached, engine_turn
 from ingest.store.errors import PlantNotFoundError, SchemaTooNewError, StoreError
 from ingest.store.lock import file_lock
 
@@ -27,9 +28,17 @@ def _wal(path: Path) -> Path:
 
 
 def _temp_beside(dest: Path) -> Path:
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    _discard(tmp)
-    return tmp
+    """A temporary name unique to this call (threads of one process may copy at once)."""
+    return dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _refuse_live_files(store: Store, path: Path, role: str) -> None:
+    """Backing up onto, or restoring from, the live database itself would lose writes."""
+    live = {store.db_path, _wal(store.db_path), store.paths.app_lock}
+    if path in live or (
+        path.exists() and any(p.exists() and os.path.samefile(path, p) for p in live)
+    ):
+        raise StoreError(f"{role} не может быть рабочей базой завода ({store.db_path}).")
 
 
 def _discard(path: Path) -> None:
@@ -52,13 +61,17 @@ def _fold_log(path: Path) -> None:
 def copy_store(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     """Write a consistent copy of app.duckdb to dest (a new DuckDB file)."""
     dest = Path(dest).resolve()
+    require_plant(store)  # never opened here: a copy must not migrate or touch the live store
+    _refuse_live_files(store, dest, "Файл копии")
     if dest.exists() and not overwrite:
         raise StoreError(f"Файл {dest} уже существует; укажите другой путь или --force.")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    store.ensure_schema()
     tmp = _temp_beside(dest)
     try:
-        with file_lock(store.paths.app_lock, exclusive=False, timeout_s=store.busy_timeout_s):
+        with (
+            engine_turn(store.busy_timeout_s),
+            file_lock(store.paths.app_lock, exclusive=False, timeout_s=store.busy_timeout_s),
+        ):
             _byte_copy(store.db_path, tmp)
         _fold_log(tmp)
         _wal(dest).unlink(missing_ok=True)
@@ -91,6 +104,7 @@ def restore_store(store: Store, source: Path, *, force: bool = False) -> int:
     Returns the schema version the backup had (it is upgraded on the spot if older).
     """
     source = Path(source).resolve()
+    _refuse_live_files(store, source, "Резервная копия")
     version = schema_version_of(source)
     if version > migrate.latest_version():
         raise SchemaTooNewError(version, migrate.latest_version())
@@ -104,7 +118,12 @@ def restore_store(store: Store, source: Path, *, force: bool = False) -> int:
     try:
         _byte_copy(source, tmp)  # the user's file itself is never opened read-write
         _fold_log(tmp)
-        with file_lock(store.paths.app_lock, exclusive=True, timeout_s=store.busy_timeout_s):
+        with attached(tmp, read_only=False) as conn:  # an older backup is upgraded BEFORE the swap
+            migrate.upgrade(conn)
+        with (
+            engine_turn(store.busy_timeout_s),
+            file_lock(store.paths.app_lock, exclusive=True, timeout_s=store.busy_timeout_s),
+        ):
             # Drop the old file's log first, so it can never be replayed onto the restored file.
             _wal(store.db_path).unlink(missing_ok=True)
             os.replace(tmp, store.db_path)

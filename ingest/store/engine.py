@@ -4,23 +4,32 @@ Creating a DuckDB instance costs ~25 ms (it builds its catalog of built-in funct
 ATTACH + DETACH of a file costs ~2-6 ms. So each process keeps an in-memory engine and attaches the
 plant's file under the cross-process lock for one transaction, then detaches it: the file is closed
 between calls (other processes can open it), which is what architecture.md requires.
-Threads of one process take turns on the engine (a transaction lasts milliseconds).
+
+Threads of one process take turns on the engine (a transaction lasts milliseconds). A thread takes
+its turn BEFORE the cross-process file lock: a thread queued for the engine must not hold a shared
+file lock meanwhile, or a stream of readers would keep every writer out.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from ingest.store.errors import StoreBusyError
+
 ALIAS = "app"
 _lock = threading.RLock()
+_attached_here = threading.local()
 _engine: duckdb.DuckDBPyConnection | None = None
 _engine_pid: int | None = None
+log = logging.getLogger(__name__)
 
 
 def engine_config() -> dict:
@@ -58,22 +67,44 @@ def _quote(path: Path) -> str:
 
 
 @contextmanager
+def engine_turn(timeout_s: float) -> Iterator[float]:
+    """This thread's turn on the process's engine, waiting at most timeout_s; yields the wait."""
+    start = time.monotonic()
+    if not _lock.acquire(timeout=max(timeout_s, 0.0)):
+        raise StoreBusyError(time.monotonic() - start)
+    try:
+        yield time.monotonic() - start
+    finally:
+        _lock.release()
+
+
+@contextmanager
 def attached(db_path: Path, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
     """The engine with db_path attached as the default catalog, detached afterwards.
 
-    The caller must already hold the cross-process file lock.
+    The caller holds its engine turn (and, for app.duckdb, the cross-process file lock).
     """
-    with _lock:
+    with _lock:  # re-entrant: a no-op for a caller that holds its turn
+        if getattr(_attached_here, "active", False):
+            raise RuntimeError(
+                "вложенное обращение к хранилищу в одной транзакции: "
+                "используйте уже открытое соединение"
+            )
         conn = _get_engine()
         mode = " (READ_ONLY)" if read_only else ""
         conn.execute(f"ATTACH {_quote(db_path)} AS {ALIAS}{mode}")
+        _attached_here.active = True
         try:
             conn.execute(f"USE {ALIAS}")
             yield conn
         finally:
+            _attached_here.active = False
             try:
                 conn.execute("USE memory")
                 conn.execute(f"DETACH {ALIAS}")
-            except duckdb.Error:
+            except duckdb.Error as exc:
+                # The transaction's outcome is already decided (committed data sits in the
+                # write-ahead log and is replayed on the next attach); raising here would make a
+                # user retry a save that succeeded. Closing the engine releases the file.
+                log.warning("DETACH failed, engine reset: %s", exc)
                 _drop_engine()
-                raise

@@ -33,6 +33,9 @@ def file_lock(path: Path, *, exclusive: bool, timeout_s: float) -> Iterator[floa
         fcntl.flock(fd, mode | fcntl.LOCK_NB)
     except BlockingIOError:
         fd = _wait_in_thread(fd, mode, timeout_s, start)  # owns fd; raises on timeout
+    except BaseException:
+        os.close(fd)
+        raise
     try:
         yield time.monotonic() - start
     finally:
@@ -60,7 +63,16 @@ def _wait_in_thread(fd: int, mode: int, timeout_s: float, start: float) -> int:
             acquired.set()
 
     threading.Thread(target=wait, name="zakaz-store-lock", daemon=True).start()
-    got_it = acquired.wait(max(0.0, timeout_s - (time.monotonic() - start)))
+    try:
+        got_it = acquired.wait(max(0.0, timeout_s - (time.monotonic() - start)))
+    except BaseException:  # Ctrl-C or a cancelled run: hand the lock back once the thread gets it
+        with guard:
+            if acquired.is_set():
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+            else:
+                state["abandoned"] = True
+        raise
     with guard:
         if not got_it and not acquired.is_set():
             state["abandoned"] = True

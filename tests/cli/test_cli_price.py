@@ -62,3 +62,14 @@ def test_unreadable_inputs_exit_2():
     assert_one_line_error(zakaz("price", stdin="{not json"), 2, "JSON")
     assert_one_line_error(zakaz("price", stdin="[1, 2]"), 2)
     assert_one_line_error(zakaz("price", "/nonexistent/request.json"), 2, "/nonexistent")
+
+
+def test_non_utf8_stdin_is_bad_input():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "zakaz.cli", "price"], input=b"\xff\xfe{}", capture_output=True
+    )
+    assert result.returncode == 2 and result.stdout == b""
+    assert "UTF-8" in result.stderr.decode()

@@ -19,7 +19,10 @@ def add_parser(sub, common) -> None:
 
 def _read(file: str | None) -> str:
     if file is None:
-        return sys.stdin.read()
+        try:
+            return sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise UserError("запрос на stdin не в кодировке UTF-8", 2) from None
     try:
         return Path(file).read_text(encoding="utf-8")
     except OSError as exc:
