@@ -13,7 +13,6 @@ see engine.py for why the file is attached to a per-process in-memory engine.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -115,10 +114,3 @@ class Store:
     def _left(self, waited: float) -> float:
         """What remains of the busy bound after waiting for this process's engine."""
         return max(self.busy_timeout_s - waited, 0.0)
-
-
-def timed(fn, *args, **kwargs) -> tuple[float, object]:
-    """Seconds taken and the result; used by benchmarks and status output."""
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - start, result
