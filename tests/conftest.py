@@ -1,6 +1,38 @@
-"""Shared test set-up: make the store test helpers importable from every test folder."""
+"""Shared test set-up: the store test helpers on sys.path, and a demo plant per test.
 
+`demo_home` is a private copy of one demo plant (scale 1, as of 2026-11-28) built once per
+session: tests that change data get their own file, and building takes seconds, copying
+milliseconds.
+"""
+
+import shutil
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent / "store"))
+
+DEMO_AS_OF = date(2026, 11, 28)
+DEMO_NOW = datetime(2026, 11, 28, 11, 0, 0)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    from ingest.store import Store
+    from zakaz.demo import build_demo_plant
+
+    home = tmp_path_factory.mktemp("demo_template")
+    store = Store.open(home)
+    store.create()
+    build_demo_plant(store, scale=1, as_of=DEMO_AS_OF)
+    return home
+
+
+@pytest.fixture
+def demo_home(demo_template, tmp_path) -> Path:
+    home = tmp_path / "plant"
+    home.mkdir()
+    shutil.copy2(demo_template / "app.duckdb", home / "app.duckdb")
+    return home

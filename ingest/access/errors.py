@@ -15,6 +15,7 @@ GROUP_NAMES: dict[str, str] = {
     "payments": "платежи",
     "economics": "экономика заказа",
     "contacts": "контакты заказчика",
+    "expenses": "расходы по заказу",
 }
 FIELD_GROUPS: tuple[str, ...] = tuple(GROUP_NAMES)
 

@@ -70,7 +70,7 @@ def _next_order_number(tx: duckdb.DuckDBPyConnection, year: int) -> str:
     return f"{prefix}{(last or 0) + 1:04d}"
 
 
-def _missing_references(tx: duckdb.DuckDBPyConnection, refs: list[tuple[str, str, str, int]]):
+def missing_references(tx: duckdb.DuckDBPyConnection, refs: list[tuple[str, str, str, int]]):
     """Check many (where, field, table, id) references in one query; raise on the first missing."""
     refs = [r for r in refs if r[3] is not None]
     if not refs:
@@ -85,7 +85,7 @@ def _missing_references(tx: duckdb.DuckDBPyConnection, refs: list[tuple[str, str
         raise ValidationError(where, fld, f"нет записи с id {row_id}")
 
 
-def _validate_line(line_no: int, line: LineDraft) -> list[tuple[str, str, str, int]]:
+def validate_line(line_no: int, line: LineDraft) -> list[tuple[str, str, str, int]]:
     """Checks that need no database; returns the references still to check."""
     where = f"позиция {line_no}"
     if not (line.name or "").strip():
@@ -118,8 +118,8 @@ def create_order(
         ("заказ", "lead_source_id", "lead_sources", draft.lead_source_id),
     ]
     for line_no, line in enumerate(draft.lines, start=1):
-        refs += _validate_line(line_no, line)
-    _missing_references(tx, refs)
+        refs += validate_line(line_no, line)
+    missing_references(tx, refs)
 
     ids = next_ids(tx, "orders", "order_lines", "status_events")
     order_id = ids["orders"]
@@ -133,7 +133,7 @@ def create_order(
          draft.need_date, draft.planned_shipment_date, draft.vat_rate, draft.delivery_address,
          draft.comment, now, actor_id, now, actor_id],
     )  # fmt: skip
-    _insert_lines(tx, order_id, ids["order_lines"], draft.lines)
+    insert_lines(tx, order_id, ids["order_lines"], draft.lines)
     tx.execute(
         "INSERT INTO status_events (id, order_id, from_status, to_status, changed_at, changed_by) "
         "VALUES (?, ?, NULL, 'need', ?, ?)",
@@ -142,18 +142,23 @@ def create_order(
     audit.record(
         tx, user_id=actor_id, entity="order", entity_id=order_id, action="insert",
         changes={"number": (None, number), "lines": (None, len(draft.lines))}, at=now,
+        order_id=order_id,
     )  # fmt: skip
     return order_id, number
 
 
-def _insert_lines(
-    tx: duckdb.DuckDBPyConnection, order_id: int, first_line_id: int, lines: tuple[LineDraft, ...]
+def insert_lines(
+    tx: duckdb.DuckDBPyConnection,
+    order_id: int,
+    first_line_id: int,
+    lines: tuple[LineDraft, ...],
+    first_line_no: int = 1,
 ) -> None:
     rows, surcharges = [], []
     for offset, line in enumerate(lines):
         line_id = first_line_id + offset
         rows.append([
-            line_id, order_id, offset + 1, line.product_id, line.drawing_no, line.name,
+            line_id, order_id, first_line_no + offset, line.product_id, line.drawing_no, line.name,
             line.material_id, line.price_per_kg, line.blank_shape,
             *(line.dims.get(col) for col in BLANK_COLUMNS),
             line.quantity, line.complexity, line.fixed_unit_price,
@@ -196,7 +201,7 @@ def update_order_header(
         raise ValidationError("заказ", sorted(bad)[0], "это поле нельзя менять здесь")
     current = get_order(tx, order_id)
     if current["version"] != expected_version:
-        raise _stale(tx, current)
+        raise stale_error(tx, current)
     diff = {k: (current[k], v) for k, v in changes.items() if current[k] != v}
     if not diff:
         return current["version"]
@@ -207,15 +212,15 @@ def update_order_header(
         [*(new for _, new in diff.values()), now, actor_id, order_id, expected_version],
     ).fetchone()
     if updated is None:  # cannot happen under the exclusive lock, but never overwrite silently
-        raise _stale(tx, get_order(tx, order_id))
+        raise stale_error(tx, get_order(tx, order_id))
     audit.record(
         tx, user_id=actor_id, entity="order", entity_id=order_id, action="update",
-        changes=diff, at=now,
+        changes=diff, at=now, order_id=order_id,
     )  # fmt: skip
     return updated[0]
 
 
-def _stale(tx: duckdb.DuckDBPyConnection, current: Mapping[str, Any]) -> StaleEditError:
+def stale_error(tx: duckdb.DuckDBPyConnection, current: Mapping[str, Any]) -> StaleEditError:
     who = None
     if current["updated_by"] is not None:
         row = tx.execute(

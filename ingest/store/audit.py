@@ -24,6 +24,7 @@ def record(
     action: str,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     at: datetime,
+    order_id: int | None = None,
 ) -> int:
     """One row per changed field (or one row without a field for an insert/delete). Returns rows."""
     rows = [(field, _text(old), _text(new)) for field, (old, new) in (changes or {}).items()]
@@ -34,8 +35,8 @@ def record(
         tx,
         "audit_log",
         ["id", "logged_at", "user_id", "entity", "entity_id", "action", "field", "old_value",
-         "new_value"],
-        [(first + i, at, user_id, entity, entity_id, action, field, old, new)
+         "new_value", "order_id"],
+        [(first + i, at, user_id, entity, entity_id, action, field, old, new, order_id)
          for i, (field, old, new) in enumerate(rows)],
     )  # fmt: skip
     return len(rows)

@@ -1,0 +1,1 @@
+"""Streamlit UI helpers: value formatting for the Russian plant UI."""
