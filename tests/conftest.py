@@ -7,15 +7,14 @@ milliseconds.
 
 import shutil
 import sys
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "store"))
+sys.path.insert(0, str(Path(__file__).parent))  # shared helpers such as demo_clock
 
-DEMO_AS_OF = date(2026, 11, 28)
-DEMO_NOW = datetime(2026, 11, 28, 11, 0, 0)
+from demo_clock import DEMO_AS_OF
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,10 @@ import traceback
 
 from ingest.store.errors import StoreBusyError, StoreError, ValidationError
 from pricing.errors import PricingError
-from zakaz.commands import backup, init, price, run, status
+from zakaz.commands import backup, init, price, run, status, up
 from zakaz.errors import UserError
 
-COMMANDS = (init, price, status, backup, run)
+COMMANDS = (init, price, status, backup, run, up)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import DEMO_NOW
+from demo_clock import DEMO_NOW
 
 from ingest.repos.orders import LineDraft, OrderDraft
 from ingest.service import Acting, Desk

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import DEMO_NOW
+from demo_clock import DEMO_NOW
 from service_helpers import new_draft
 
 from ingest.access import FIELD_GROUPS, PermissionDeniedError

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import DEMO_NOW
+from demo_clock import DEMO_NOW
 from service_helpers import desk, new_draft, worked_line
 
 from ingest.service import (
@@ -42,7 +42,9 @@ def test_each_kind_of_change_writes_who_when_field_old_and_new(demo_home):
         order_id, _ = orders.create_order(a, new_draft(a))
         version = orders.get_order(a, order_id)["version"]
         version = orders.update_header(a, order_id, version, {"comment": "новый комментарий"})
-        line_id = a.execute("SELECT id FROM order_lines WHERE order_id = ?", [order_id]).fetchone()[0]
+        line_id = a.execute("SELECT id FROM order_lines WHERE order_id = ?", [order_id]).fetchone()[
+            0
+        ]
         lines.save_lines(a, order_id, version, [LineEdit(line_id, worked_line(a, quantity=7))])
         quotes.issue_quote(a, order_id)
         customers.update_contacts(a, order_id, {"phone": "+7 900 123-45-67"})
@@ -53,7 +55,8 @@ def test_each_kind_of_change_writes_who_when_field_old_and_new(demo_home):
     with desk(demo_home, "pavlov").writing() as a:
         invoice_id, _ = payments.issue_invoice(a, order_id, step_id=step_ids[0],
                                                issue_date=date(2026, 11, 28),
-                                               due_date=date(2026, 12, 3), amount=Decimal("100"))  # fmt: skip
+                                               due_date=date(2026, 12, 3),
+                                               amount=Decimal("100"))  # fmt: skip
         payments.record_payment(a, order_id, invoice_id=invoice_id, payment_date=date(2026, 11, 28),
                                 amount=Decimal("100.00"), doc_no="пп 7")  # fmt: skip
     with desk(demo_home, "volkova").writing() as a:
@@ -71,7 +74,8 @@ def test_each_kind_of_change_writes_who_when_field_old_and_new(demo_home):
     with desk(demo_home, "orlova").writing() as a:
         logistics.record_shipment(a, order_id, shipped_date=date(2026, 11, 28), carrier="ПЭК",
                                   waybill_no="ПЭК-1", weight_kg=Decimal("77.686"),
-                                  delivery_cost=Decimal("3500.00"), delivery_address=None)  # fmt: skip
+                                  delivery_cost=Decimal("3500.00"),
+                                  delivery_address=None)  # fmt: skip
     with desk(demo_home, "admin").writing() as a:
         user_id = users.create_user(a, login="newbie", full_name="Новиков Новичок",
                                     email="newbie@zakaz.local", role="sales", is_head=False,

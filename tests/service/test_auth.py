@@ -4,7 +4,7 @@ failures, inactive users, idle sessions."""
 from datetime import timedelta
 
 import pytest
-from conftest import DEMO_NOW
+from demo_clock import DEMO_NOW
 
 from ingest.access import Actor, InactiveUserError
 from ingest.service.auth import (

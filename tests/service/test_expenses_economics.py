@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from conftest import DEMO_NOW
+from demo_clock import DEMO_NOW
 
 from ingest.access import PermissionDeniedError
 from ingest.service import Desk

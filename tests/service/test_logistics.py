@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import DEMO_NOW
+from demo_clock import DEMO_NOW
 
 from ingest.access import PermissionDeniedError
 from ingest.service import Desk

@@ -179,7 +179,7 @@ def test_prices_are_hidden_from_roles_without_prices_and_not_editable_by_admin(d
 
 def test_bad_input_names_the_line_and_field_and_writes_nothing(demo_home):
     before = value(demo_home, "SELECT count(*) FROM orders")
-    with pytest.raises(ValidationError, match="позиция 1.*quantity"):
+    with pytest.raises(ValidationError, match=r"позиция 1.*quantity"):
         with desk(demo_home, "ivanov").writing() as a:
             orders.create_order(a, new_draft(a, lines=(worked_line(a, quantity=0),)))
     with pytest.raises(NotFoundError):

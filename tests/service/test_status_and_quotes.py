@@ -152,7 +152,7 @@ def test_a_quote_freezes_lines_and_prices_and_its_pdf_shows_them(demo_home):
     order_id = _new_order(demo_home)
     with desk(demo_home, "ivanov").writing() as a:
         first_id, first = quotes.issue_quote(a, order_id)
-        second_id, second = quotes.issue_quote(a, order_id)
+        _, second = quotes.issue_quote(a, order_id)
     number = value(demo_home, "SELECT number FROM orders WHERE id = ?", [order_id])
     assert first == quote_number_of(number, 1) and second == quote_number_of(number, 2)
     assert value(demo_home, "SELECT total FROM quotes WHERE id = ?", [first_id]) == Decimal(

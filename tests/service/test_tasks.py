@@ -1,7 +1,7 @@
 """Tasks: whose they are, in which order, and who may mark them done."""
 
 import pytest
-from conftest import DEMO_NOW
+from demo_clock import DEMO_NOW
 
 from ingest.access import PermissionDeniedError
 from ingest.service import Desk, tasks

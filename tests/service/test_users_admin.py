@@ -4,7 +4,7 @@ rule applies to the next request."""
 from datetime import timedelta
 
 import pytest
-from conftest import DEMO_NOW
+from demo_clock import DEMO_NOW
 
 from ingest.access import FIELD_GROUPS, PermissionDeniedError
 from ingest.service import Desk, access_admin, lines, users

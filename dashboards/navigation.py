@@ -1,0 +1,67 @@
+"""Every page of the app, its section and which roles see it (the router builds st.navigation).
+
+A page is listed for a role only when its main action is one the store would allow that role;
+the store still checks every read and write, so a page reached by URL shows a refusal, not data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_DIR = Path(__file__).parent
+ALL_ROLES = frozenset({"sales", "procurement", "production", "logistics", "finance",
+                       "leadership", "admin"})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to dashboards/
+    section: str  # i18n key of the navigation section
+    title: str  # i18n key of the page title
+    icon: str
+    roles: frozenset[str]
+    url_path: str
+
+    @property
+    def file(self) -> Path:
+        return APP_DIR / self.path
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("app_pages/common/my_tasks.py", "common.section.my_work", "nav.my_tasks",
+             ":material/task_alt:", ALL_ROLES, "tasks"),
+    PageSpec("app_pages/common/orders_list.py", "common.section.my_work", "nav.orders",
+             ":material/list_alt:", ALL_ROLES, "orders"),
+    PageSpec("app_pages/common/order_card.py", "common.section.my_work", "nav.order_card",
+             ":material/description:", ALL_ROLES, "order"),
+    PageSpec("app_pages/sales/new_order.py", "common.section.sales", "nav.new_order",
+             ":material/add_shopping_cart:", frozenset({"sales", "admin"}), "new-order"),
+    PageSpec("app_pages/procurement/procurement_work.py", "common.section.procurement",
+             "nav.procurement_work", ":material/inventory_2:",
+             frozenset({"procurement", "admin"}), "procurement"),
+    PageSpec("app_pages/procurement/material_prices.py", "common.section.procurement",
+             "nav.material_prices", ":material/price_change:",
+             frozenset({"procurement", "admin"}), "material-prices"),
+    PageSpec("app_pages/production/production_work.py", "common.section.production",
+             "nav.production_work", ":material/precision_manufacturing:",
+             frozenset({"production", "admin"}), "production"),
+    PageSpec("app_pages/logistics/logistics_work.py", "common.section.logistics",
+             "nav.logistics_work", ":material/local_shipping:",
+             frozenset({"logistics", "admin"}), "logistics"),
+    PageSpec("app_pages/finance/finance_work.py", "common.section.finance",
+             "nav.finance_work", ":material/payments:", frozenset({"finance", "admin"}),
+             "finance"),
+    PageSpec("app_pages/admin/admin_users.py", "common.section.admin", "nav.admin_users",
+             ":material/group:", frozenset({"admin"}), "users"),
+    PageSpec("app_pages/admin/admin_access.py", "common.section.admin", "nav.admin_access",
+             ":material/admin_panel_settings:", frozenset({"admin", "leadership"}), "access"),
+)  # fmt: skip
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [p for p in PAGES if role in p.roles]
+
+
+def page_by_url(url_path: str) -> PageSpec:
+    return next(p for p in PAGES if p.url_path == url_path)
