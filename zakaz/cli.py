@@ -9,10 +9,10 @@ import traceback
 
 from ingest.store.errors import StoreBusyError, StoreError, ValidationError
 from pricing.errors import PricingError
-from zakaz.commands import backup, init, price, run, status, up
+from zakaz.commands import backup, init, orders, price, run, set_status, status, tasks, up, users
 from zakaz.errors import UserError
 
-COMMANDS = (init, price, status, backup, run, up)
+COMMANDS = (init, price, status, backup, run, up, orders, users, tasks, set_status)
 
 
 class _Parser(argparse.ArgumentParser):
