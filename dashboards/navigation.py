@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/list_alt:", ALL_ROLES, "orders"),
     PageSpec("app_pages/common/order_card.py", "common.section.my_work", "nav.order_card",
              ":material/description:", ALL_ROLES, "order"),
+    PageSpec("app_pages/common/mailbox.py", "common.section.my_work", "notify.nav.mailbox",
+             ":material/mail:", ALL_ROLES, "mail"),
     PageSpec("app_pages/sales/new_order.py", "common.section.sales", "nav.new_order",
              ":material/add_shopping_cart:", frozenset({"sales", "admin"}), "new-order"),
     PageSpec("app_pages/procurement/procurement_work.py", "common.section.procurement",
@@ -56,6 +58,11 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/group:", frozenset({"admin"}), "users"),
     PageSpec("app_pages/admin/admin_access.py", "common.section.admin", "nav.admin_access",
              ":material/admin_panel_settings:", frozenset({"admin", "leadership"}), "access"),
+    PageSpec("app_pages/admin/admin_notifications.py", "common.section.admin",
+             "notify.nav.rules", ":material/notifications:",
+             frozenset({"admin", "leadership"}), "notifications"),
+    PageSpec("app_pages/admin/admin_outbox.py", "common.section.admin", "notify.nav.outbox",
+             ":material/outbox:", frozenset({"admin"}), "outbox"),
 )  # fmt: skip
 
 

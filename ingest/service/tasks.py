@@ -3,19 +3,25 @@
 A user's tasks are those assigned to them plus their department's unassigned tasks (assignee
 NULL, the task's role = the user's role). An assigned task is always shown to its assignee; a
 department task only when its order is visible to the user (a sales manager sees only own
-orders). A task is overdue when it is open and its due date is before today.
+orders). A task is overdue when it is open and its due date is before today. Leadership, department
+heads and the admin also assign tasks by hand from an order card (its assignee is emailed).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ingest.access import PermissionDeniedError
 from ingest.access.errors import role_name
+from ingest.notify.events import queue_task_email
+from ingest.notify.templates import app_url
 from ingest.service.acting import Acting
+from ingest.service.checks import check_date, check_text
 from ingest.service.orders import get_order
 from ingest.store import audit
 from ingest.store.errors import NotFoundError, ValidationError
+from ingest.store.ids import next_id
 
 TASK_COLUMNS = (
     "t.id, t.order_id, o.number AS order_number, c.name AS customer_name, "
@@ -114,3 +120,57 @@ def complete_task(a: Acting, task_id: int) -> None:
         a.conn, user_id=a.user_id, entity="task", entity_id=task_id, action="update",
         changes={"state": ("open", "done")}, at=a.now, order_id=task["order_id"],
     )  # fmt: skip
+
+
+# --- Assigning a task by hand (leadership, department heads, admin) ------------------------
+
+TITLE_LIMIT = 300
+
+
+def may_assign(a: Acting) -> bool:
+    """Leadership and the head of any department assign tasks from an order card."""
+    return a.actor.role in ("leadership", "admin") or a.actor.is_head
+
+
+def assignable_users(a: Acting) -> list[dict[str, Any]]:
+    """Active users a task may be given to (for the order card's form)."""
+    return a.rows(
+        "SELECT id, login, full_name, role, is_head FROM users WHERE is_active "
+        "ORDER BY role, NOT is_head, full_name"
+    )
+
+
+def assign_task(a: Acting, order_id: int, *, assignee_id: int, title: str, due_date: date) -> int:
+    """A task on the order for anyone (active), with its email to the assignee queued in the
+    same transaction; returns the task id."""
+    if not may_assign(a):
+        raise PermissionDeniedError(
+            f"Нет доступа: роль «{role_name(a.actor.role)}» не может ставить задачи — это "
+            "делают руководство и руководители отделов",
+            login=a.actor.login, role=a.actor.role,
+        )  # fmt: skip
+    order = get_order(a, order_id)
+    where = f"задача по заказу {order['number']}"
+    if order["status"] == "cancelled":
+        raise ValidationError(where, "order", "заказ отменён — задачи по нему не ставятся")
+    title = check_text(title, where, "title", limit=TITLE_LIMIT, required=True)
+    due_date = check_date(due_date, where, "due_date", required=True)
+    if due_date < a.now.date():
+        raise ValidationError(where, "due_date", f"срок {due_date:%d.%m.%Y} уже прошёл")
+    assignee = a.row("SELECT id, role, is_active FROM users WHERE id = ?", [assignee_id])
+    if assignee is None or not assignee["is_active"]:
+        raise ValidationError(where, "assignee_id", "исполнитель не найден или отключён")
+    task_id = next_id(a.conn, "tasks")
+    a.execute(
+        "INSERT INTO tasks (id, order_id, assignee_id, role, title, due_date, state, created_at, "
+        "created_by) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+        [task_id, order_id, assignee_id, assignee["role"], title, due_date, a.now, a.user_id],
+    )
+    audit.record(
+        a.conn, user_id=a.user_id, entity="task", entity_id=task_id, action="insert",
+        changes={"assignee_id": (None, assignee_id), "role": (None, assignee["role"]),
+                 "title": (None, title), "due_date": (None, due_date)},
+        at=a.now, order_id=order_id,
+    )  # fmt: skip
+    queue_task_email(a.conn, task_id, a.now, app_url())
+    return task_id

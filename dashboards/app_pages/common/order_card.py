@@ -16,6 +16,7 @@ from dashboards.order_card import (
     payments_tab,
     procurement_tab,
     sales_tab,
+    tasks_panel,
 )
 from dashboards.session import desk
 from dashboards.ui import status_panel
@@ -120,6 +121,7 @@ def render() -> None:
                 expenses_readable=can_read["expenses"],
                 expenses_writable=can_write["expenses"],
             )
+    tasks_panel.render(order_id)
     history_panel.render(order_id)
 
 
