@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 from demo_clock import DEMO_NOW
+from store_probes import audit_rows, count, desk, one
 
 from ingest.access import PermissionDeniedError
-from ingest.service import Desk
 from ingest.service import procurement as proc
 from ingest.service.order_pricing import price_stored_order, stored_lines
 from ingest.service.orders import get_order
@@ -19,28 +19,6 @@ TODAY = DEMO_NOW.date()
 @pytest.fixture
 def store(demo_home) -> Store:
     return Store.open(demo_home)
-
-
-def desk(store: Store, login: str) -> Desk:
-    return Desk(store, login, clock=lambda: DEMO_NOW)
-
-
-def one(store: Store, sql: str, params=()):
-    with store.read() as conn:
-        return conn.execute(sql, list(params)).fetchone()
-
-
-def count(store: Store, table: str) -> int:
-    return one(store, f"SELECT count(*) FROM {table}")[0]
-
-
-def audit_rows(store: Store, entity: str, entity_id: int) -> list[tuple]:
-    with store.read() as conn:
-        return conn.execute(
-            "SELECT action, field, old_value, new_value, user_id, order_id FROM audit_log "
-            "WHERE entity = ? AND entity_id = ? ORDER BY id",
-            [entity, entity_id],
-        ).fetchall()
 
 
 def line_without_record(store: Store) -> tuple[int, int, int]:
