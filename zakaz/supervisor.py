@@ -20,12 +20,13 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,9 @@ class ChildSpec:
     log_path: Path
     ready_url: str | None = None  # ready once this answers 200
     ready_timeout_s: float = 60.0
-    settle_s: float = 3.0  # without a URL: ready once it has kept running this long
+    settle_s: float = 3.0  # without a URL or port: ready once it has kept running this long
+    ready_port: tuple[str, int] | None = None  # ready once (host, port) accepts a TCP connection
+    env: Mapping[str, str] | None = None  # on top of the supervisor's environment
 
 
 class ChildExited(Exception):
@@ -109,6 +112,15 @@ class Child:
     def signal_group(self, signum: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signum)
+
+
+def port_accepts(host: str, port: int, timeout_s: float = 1.0) -> bool:
+    """A server listens on host:port (a TCP connection is accepted; nothing is sent)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
 
 
 def url_answers(url: str, timeout_s: float = 2.0) -> bool:
@@ -190,13 +202,18 @@ class Supervisor:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=self.env,
+                env=self._env_for(spec),
                 cwd=self.cwd,
                 start_new_session=True,  # own session and group: see the module docstring
             )
         child = Child(spec, process, time.monotonic(), offset)
         self.children.append(child)
         return child
+
+    def _env_for(self, spec: ChildSpec) -> dict[str, str] | None:
+        if not spec.env:
+            return self.env
+        return {**(os.environ if self.env is None else self.env), **spec.env}
 
     def wait_ready(self, on_ready: Callable[[Child], None] | None = None) -> bool:
         """Block until every child is ready (True) or a stop is asked for (False).
@@ -220,9 +237,11 @@ class Supervisor:
         return not self.stop_requested
 
     def _is_ready(self, child: Child) -> bool:
-        if child.spec.ready_url is None:
-            return time.monotonic() - child.started_at >= child.spec.settle_s
-        return url_answers(child.spec.ready_url)
+        if child.spec.ready_url is not None:
+            return url_answers(child.spec.ready_url)
+        if child.spec.ready_port is not None:
+            return port_accepts(*child.spec.ready_port)
+        return time.monotonic() - child.started_at >= child.spec.settle_s
 
     def watch(self) -> None:
         """Block until a stop is asked for; raises ChildExited if a child ends first."""

@@ -119,7 +119,7 @@ def instance(tmp_path):
 
 @pytest.fixture
 def plant_resource(demo_home):
-    from pipelines.defs.resources import ZakazPlant
+    from pipelines.plant import ZakazPlant
 
     return ZakazPlant(home=str(demo_home), as_of=AS_OF.isoformat())
 

@@ -218,13 +218,13 @@ def test_zakaz_run_without_a_plant_says_so(tmp_path):
 
 
 def test_failed_checks_on_a_snapshot_are_real(demo_home, tmp_path):
-    from pipelines.defs.resources import ZakazPlant
     from pipelines.defs.snapshot.assets import app_snapshot
     from pipelines.defs.snapshot.checks import (
         every_open_order_has_a_responsible_manager,
         no_negative_quantities,
         payments_do_not_exceed_invoices,
     )
+    from pipelines.plant import ZakazPlant
     from pipelines.refresh import report_from_logs
 
     store = copy_plant(demo_home, tmp_path / "dirty")

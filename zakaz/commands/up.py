@@ -1,10 +1,17 @@
-"""`zakaz up`: run the plant — the Streamlit app, the Dagster webserver and the Dagster daemon.
+"""`zakaz up`: run the plant — the Streamlit app, the Dagster webserver and the Dagster daemon,
+and, when no SMTP server is configured, a local SMTP sink for the notification emails.
 
 Checks first (the plant exists, the ports are free, no other `zakaz up` runs on this plant),
-then starts the three processes at once, each logging to {home}/logs/, waits until they answer,
-prints the addresses and the logins, and runs until Ctrl-C / SIGTERM, which stops all three
+then starts the processes at once, each logging to {home}/logs/, waits until they answer,
+prints the addresses and the logins, and runs until Ctrl-C / SIGTERM, which stops them all
 (exit 0). If one of them ends on its own the others are stopped and the exit code is 1, with
-the last lines of its log. `--no-dagster` starts only the app.
+the last lines of its log. `--no-dagster` starts only the app (nothing sends mail then).
+
+Email: with ZAKAZ_SMTP_HOST set, the Dagster processes send through that server (ZAKAZ_SMTP_*,
+ingest/notify/smtp_settings.py). Without it (the demo), `python -m ingest.notify.sink` listens
+on 127.0.0.1 (--smtp-port, 1025 or, if that is taken, a free port) and keeps every message in
+{home}/mail/, which the app shows; the Dagster processes get ZAKAZ_SMTP_* pointing at it.
+ZAKAZ_APP_URL (the links in the emails) is the app's address unless already set.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import signal
 import socket
 import sys
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -30,6 +39,10 @@ WORKSPACE = REPO / "pipelines" / "workspace.yaml"
 APP_READY_TIMEOUT_S = 90.0
 DAGSTER_READY_TIMEOUT_S = 240.0  # the webserver loads the whole code location: ~20-40 s
 DAEMON_SETTLE_S = 5.0
+SINK_READY_TIMEOUT_S = 60.0
+DEFAULT_SMTP_PORT = 1025
+SINK_HOST = "127.0.0.1"  # the sink never listens beyond this machine: no auth, no relay
+SINK_SENDER = "Заказ <zakaz@zakaz.local>"
 PIDS_FILE = "up.pids"
 
 
@@ -40,6 +53,13 @@ def add_parser(sub, common) -> None:
     p.add_argument("--port", type=_port, default=8501, help="порт приложения (8501)")
     p.add_argument("--dagster-port", type=_port, default=3000, help="порт Dagster (3000)")
     p.add_argument("--host", default="127.0.0.1", help="адрес, на котором слушать (127.0.0.1)")
+    p.add_argument(
+        "--smtp-port",
+        type=_port,
+        default=None,
+        help=f"порт локального SMTP-приёмника, если ZAKAZ_SMTP_HOST не задан "
+        f"({DEFAULT_SMTP_PORT}; занят — любой свободный)",
+    )
     p.add_argument("--no-dagster", action="store_true", help="запустить только приложение")
     p.add_argument("--app", type=Path, default=DEFAULT_APP, help=argparse.SUPPRESS)  # tests
     p.set_defaults(run=run)
@@ -61,29 +81,43 @@ def run(args) -> int:
     if not args.no_dagster:
         ports.append(("Dagster", "--dagster-port", args.dagster_port))
     _check_ports(args.host, ports)
+    mail = _mail_plan(args, home, ports)
     _check_not_running(logs / PIDS_FILE)
     app = args.app.resolve()
     if not app.is_file():
         raise UserError(f"нет файла приложения: {app}", 1)
     logins, is_demo = _read_logins(store)
-    summary = partial(_print_summary, args, logs, logins, is_demo)
-    env = _child_env(home, _dagster_home(store.paths.dagster_home))
+    summary = partial(_print_summary, args, logs, logins, is_demo, mail)
+    env = _child_env(home, _dagster_home(store.paths.dagster_home), app_url(args))
     started = time.monotonic()
     print(f"Запуск Zakaz: завод {home}", flush=True)
     with Supervisor(env=env, cwd=REPO) as supervisor:
         try:
-            return _supervise(supervisor, _specs(args, app, logs), logs, started, summary)
+            return _supervise(supervisor, _specs(args, app, logs, mail), logs, started, summary)
         finally:
             _remove_pids(logs / PIDS_FILE)
 
 
 def _dagster_home(path: Path) -> Path:
-    """The plant's Dagster home; importing pipelines.instance (Dagster, ~3 s) only to create it."""
-    if (path / "dagster.yaml").exists():
+    """The plant's Dagster home. Importing pipelines.instance (Dagster, ~3 s) only to create its
+    dagster.yaml and storage (once, before the webserver and the daemon race to create it), or to
+    bring an unedited dagster.yaml of an earlier release up to date."""
+    try:
+        text = (path / "dagster.yaml").read_text(encoding="utf-8")
+    except OSError:
+        text = None
+    stored = all((path / name).exists() for name in _STORAGE_FILES)
+    outdated = text is None or (text.startswith(_OUR_YAML) and "run_queue:" not in text)
+    if stored and not outdated:
         return path
-    from pipelines.instance import ensure_dagster_home
+    from pipelines.instance import ensure_dagster_storage
 
-    return ensure_dagster_home(path)
+    return ensure_dagster_storage(path)
+
+
+# pipelines.instance.STORAGE_FILES, without importing Dagster to read them (a test keeps them equal)
+_STORAGE_FILES = ("history/runs.db", "history/runs/index.db", "schedules/schedules.db")
+_OUR_YAML = "# Dagster instance of one Zakaz plant (written by pipelines/instance.py"
 
 
 def _supervise(supervisor, specs, logs: Path, started: float, summary) -> int:
@@ -206,11 +240,93 @@ def _read_logins(store: Store) -> tuple[list[tuple[str, str, bool, str]], bool]:
 # -- the processes -------------------------------------------------------------------------
 
 
-def _child_env(home: Path, dagster_home: Path) -> dict[str, str]:
+def _child_env(home: Path, dagster_home: Path, url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(ZAKAZ_HOME=str(home), DAGSTER_HOME=str(dagster_home), PYTHONUNBUFFERED="1")
     env.setdefault("ZAKAZ_AS_OF", "")  # a dg.EnvVar must be set; empty means today
+    # The links in the emails; a plant behind a proxy sets its public address itself.
+    if not env.get("ZAKAZ_APP_URL", "").strip():
+        env["ZAKAZ_APP_URL"] = url
+    # Status events saved from now on are emailed even if saved before the notification
+    # sensor's very first tick (pipelines/notifications.py).
+    env["ZAKAZ_NOTIFY_SINCE"] = datetime.now().isoformat(timespec="seconds")
+    _keep_bytecode(env)
     return env
+
+
+def _keep_bytecode(env: dict[str, str]) -> None:
+    """Every Dagster run (a status event's emails) is a new Python process importing Dagster and
+    the code location: without .pyc files that is ~600 modules compiled again, 3-5 s of CPU per
+    run (bench/status_to_email.py). Where PYTHONDONTWRITEBYTECODE forbids writing them beside
+    the sources, the children keep them in the user's cache folder instead (the sources are never
+    written either way); an explicit PYTHONPYCACHEPREFIX is left as it is."""
+    if not env.get("PYTHONDONTWRITEBYTECODE") or env.get("PYTHONPYCACHEPREFIX"):
+        return
+    cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zakaz" / "pycache"
+    env.pop("PYTHONDONTWRITEBYTECODE")
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+
+
+# -- email: the configured SMTP server, or the local sink ----------------------------------
+
+
+@dataclass(frozen=True)
+class MailPlan:
+    sink_port: int | None  # the local sink's port; None: an SMTP server is configured
+    maildir: Path | None
+    smtp_host: str = ""  # the configured server, as the user gave it
+    smtp_port: str = ""
+
+    def dagster_env(self) -> dict[str, str]:
+        """ZAKAZ_SMTP_* for the Dagster processes: the sink's (a configured server's pass as they
+        are, from the environment)."""
+        if self.sink_port is None:
+            return {}
+        return {
+            "ZAKAZ_SMTP_HOST": SINK_HOST,
+            "ZAKAZ_SMTP_PORT": str(self.sink_port),
+            "ZAKAZ_SMTP_STARTTLS": "false",
+            "ZAKAZ_SMTP_FROM": os.environ.get("ZAKAZ_SMTP_FROM", "").strip() or SINK_SENDER,
+            "ZAKAZ_SMTP_USER": "",
+            "ZAKAZ_SMTP_PASSWORD": "",
+        }
+
+    def summary(self) -> str:
+        if self.sink_port is None:
+            where = f"{self.smtp_host}:{self.smtp_port}" if self.smtp_port else self.smtp_host
+            return f"Почта: SMTP-сервер {where} (ZAKAZ_SMTP_HOST)"
+        return (
+            f"Почта: локальный SMTP-приёмник {SINK_HOST}:{self.sink_port} "
+            "(письма видны в приложении: Почта)"
+        )
+
+
+def _mail_plan(args, home: Path, ports: list[tuple[str, str, int]]) -> MailPlan | None:
+    """None with --no-dagster (nothing sends mail); the configured server; or the sink's port."""
+    if args.no_dagster:
+        return None
+    host = os.environ.get("ZAKAZ_SMTP_HOST", "").strip()
+    if host:
+        return MailPlan(None, None, host, os.environ.get("ZAKAZ_SMTP_PORT", "").strip())
+    return MailPlan(_sink_port(args.smtp_port, ports), home / "mail")
+
+
+def _sink_port(asked: int | None, ports: list[tuple[str, str, int]]) -> int:
+    """--smtp-port must be free; by default 1025, or any free port if 1025 is taken (a second
+    plant, a test run, another mail catcher)."""
+    taken = {port for _, _, port in ports}
+    if asked is not None:
+        if asked in taken:
+            raise UserError(f"порт {asked} уже выбран для другого процесса: задайте другой", 2)
+        problem = _bind_problem(SINK_HOST, asked, "--smtp-port")
+        if problem:
+            raise UserError(f"порт {asked} (SMTP-приёмника) на {SINK_HOST}: {problem}", 2)
+        return asked
+    if DEFAULT_SMTP_PORT not in taken and not _bind_problem(SINK_HOST, DEFAULT_SMTP_PORT, ""):
+        return DEFAULT_SMTP_PORT
+    with socket.socket() as probe:
+        probe.bind((SINK_HOST, 0))
+        return probe.getsockname()[1]
 
 
 def _url_host(host: str) -> str:
@@ -230,9 +346,25 @@ def dagster_url(args) -> str:
     return f"http://{_url_host(args.host)}:{args.dagster_port}"
 
 
-def _specs(args, app: Path, logs: Path) -> list[ChildSpec]:
+def _specs(args, app: Path, logs: Path, mail: MailPlan | None = None) -> list[ChildSpec]:
     python = sys.executable
+    sink, dagster_env = [], {}
+    if mail is not None and mail.sink_port is not None:
+        # Started with the others; the Dagster processes only send once a run needs it, long
+        # after the sink accepts connections (it is ready in ~1 s, they in 20-40 s).
+        sink = [
+            ChildSpec(
+                "smtp-sink",
+                [python, "-m", "ingest.notify.sink", "--host", SINK_HOST,
+                 "--port", str(mail.sink_port), "--maildir", str(mail.maildir)],
+                logs / "smtp-sink.log",
+                ready_port=(SINK_HOST, mail.sink_port),
+                ready_timeout_s=SINK_READY_TIMEOUT_S,
+            )
+        ]  # fmt: skip
+        dagster_env = mail.dagster_env()
     specs = [
+        *sink,
         ChildSpec(
             "streamlit",
             [python, "-m", "streamlit", "run", str(app),
@@ -254,6 +386,7 @@ def _specs(args, app: Path, logs: Path) -> list[ChildSpec]:
             logs / "dagster-webserver.log",
             ready_url=f"{dagster_url(args)}/server_info",
             ready_timeout_s=DAGSTER_READY_TIMEOUT_S,
+            env=dagster_env,
         ),
         # `python -m dagster daemon` does not exist; this is what `dagster dev` runs.
         ChildSpec(
@@ -261,6 +394,7 @@ def _specs(args, app: Path, logs: Path) -> list[ChildSpec]:
             [python, "-m", "dagster._daemon", "run", "-w", str(WORKSPACE)],
             logs / "dagster-daemon.log",
             settle_s=DAEMON_SETTLE_S,
+            env=dagster_env,
         ),
     ]  # fmt: skip
 
@@ -292,11 +426,13 @@ def _print_tail(name: str, tail: list[str]) -> None:
     sys.stderr.flush()
 
 
-def _print_summary(args, logs: Path, logins, is_demo: bool) -> None:
+def _print_summary(args, logs: Path, logins, is_demo: bool, mail: MailPlan | None = None) -> None:
     print(f"  приложение:  {app_url(args)}")
     if not args.no_dagster:
         print(f"  Dagster:     {dagster_url(args)}")
     print(f"  журналы:     {logs}")
+    if mail is not None:
+        print(mail.summary())
     print(_logins_title(logins, is_demo))
     for line in _login_lines(logins):
         print(f"  {line}")
