@@ -8,9 +8,9 @@ to request:
 * one run per new event, run_key ``status-event-<id>``: a restarted daemon never requests an
   event twice, and the cursor (the last requested id) survives restarts in the instance;
 * on its very first tick the sensor only notes where to start: the plant's history (the demo
-  has thousands of events) is not re-announced, but events saved since ``zakaz up`` started
-  (ZAKAZ_NOTIFY_SINCE, its start time) are — a change made while the daemon was still starting is
-  not lost;
+  has thousands of events) is not re-announced, but events saved since the first ``zakaz up`` on
+  the plant started (ZAKAZ_NOTIFY_SINCE, kept in the Dagster home) are — a change made while the
+  daemon was still starting, or before a killed daemon's first tick, is not lost;
 * an event whose run failed, was cancelled or was left "started" by a killed process (no notify
   run takes STALE_AFTER) is requested again (``status-event-<id>-retry-<n>``, at most
   MAX_ATTEMPTS runs per event): processing is idempotent per event (ingest.notify.events), so a

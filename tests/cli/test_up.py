@@ -319,6 +319,21 @@ def test_without_smtp_host_the_sink_is_started_and_dagster_is_pointed_at_it(tmp_
     assert abs((datetime.now() - since).total_seconds()) < 5
 
 
+def test_notifications_start_at_the_first_up_and_a_restart_keeps_that_moment(tmp_path):
+    """A daemon killed before its first sensor tick must not turn the events saved meanwhile
+    into "history" at the next start: the start moment is kept in the Dagster home."""
+    from zakaz.commands import up
+
+    dagster_home = tmp_path / "dagster"
+    first = up._child_env(tmp_path, dagster_home, "http://127.0.0.1:8501")["ZAKAZ_NOTIFY_SINCE"]
+    (dagster_home / up.NOTIFY_SINCE_FILE).write_text("2026-11-28T09:00:00\n", encoding="utf-8")
+    again = up._child_env(tmp_path, dagster_home, "http://127.0.0.1:8501")["ZAKAZ_NOTIFY_SINCE"]
+    assert datetime.fromisoformat(first) and again == "2026-11-28T09:00:00"
+    (dagster_home / up.NOTIFY_SINCE_FILE).write_text("garbage", encoding="utf-8")
+    redone = up.notify_since(dagster_home)  # unreadable: started afresh, and kept
+    assert up.notify_since(dagster_home) == redone != "garbage"
+
+
 def test_with_smtp_host_no_sink_and_the_server_is_named(tmp_path, monkeypatch):
     from zakaz.commands import up
 

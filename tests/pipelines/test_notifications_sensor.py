@@ -289,7 +289,9 @@ def test_the_notify_code_location_has_the_notification_objects():
 def test_the_analytics_location_leaves_notifications_to_the_notify_location():
     """Both locations run in one daemon: a sensor in each would request every event twice."""
     from pipelines.definitions import defs
+    from pipelines.warehouse import prepare_manifest
 
+    prepare_manifest()  # the analytics location reads the dbt manifest (made by `dbt parse`)
     analytics = defs()
     names = {s.name for s in analytics.sensors or []}
     assert "notify_on_status_events" not in names

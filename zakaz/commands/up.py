@@ -247,11 +247,29 @@ def _child_env(home: Path, dagster_home: Path, url: str) -> dict[str, str]:
     # The links in the emails; a plant behind a proxy sets its public address itself.
     if not env.get("ZAKAZ_APP_URL", "").strip():
         env["ZAKAZ_APP_URL"] = url
-    # Status events saved from now on are emailed even if saved before the notification
-    # sensor's very first tick (pipelines/notifications.py).
-    env["ZAKAZ_NOTIFY_SINCE"] = datetime.now().isoformat(timespec="seconds")
+    env["ZAKAZ_NOTIFY_SINCE"] = notify_since(dagster_home)
     _keep_bytecode(env)
     return env
+
+
+NOTIFY_SINCE_FILE = "notify_since"
+
+
+def notify_since(dagster_home: Path) -> str:
+    """When notifications started on this plant: the FIRST `zakaz up`'s start time, kept in the
+    Dagster home. Events saved after it are e-mailed even if the sensor had not ticked yet — also
+    when that first daemon was killed before its first tick and a later `zakaz up` starts over
+    (pipelines/notifications.py first_cursor). Events before it are the plant's history."""
+    path = dagster_home / NOTIFY_SINCE_FILE
+    try:
+        kept = path.read_text(encoding="utf-8").strip()
+        datetime.fromisoformat(kept)
+        return kept
+    except (OSError, ValueError):
+        now = datetime.now().isoformat(timespec="seconds")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(now + "\n", encoding="utf-8")
+        return now
 
 
 def _keep_bytecode(env: dict[str, str]) -> None:
