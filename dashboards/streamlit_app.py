@@ -1,5 +1,6 @@
 """Zakaz — the router: the login gate, then st.navigation with a section per department,
-filtered by the logged-in user's role. Pages live in app_pages/ (see navigation.py)."""
+filtered by the logged-in user's role and head flag. Pages live in app_pages/ (see
+navigation.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ if user is None:
 else:
     render_sidebar_user(user)
     sections: dict[str, list] = {}
-    for spec in pages_for(user.role):
+    for spec in pages_for(user.role, user.is_head):
         page = st.Page(spec.file, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
         sections.setdefault(t(spec.section), []).append(page)
     st.navigation(sections).run()

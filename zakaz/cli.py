@@ -9,10 +9,36 @@ import traceback
 
 from ingest.store.errors import StoreBusyError, StoreError, ValidationError
 from pricing.errors import PricingError
-from zakaz.commands import backup, init, orders, price, run, set_status, status, tasks, up, users
+from zakaz.commands import (
+    backup,
+    import_bank,
+    import_file,
+    init,
+    orders,
+    price,
+    run,
+    set_status,
+    status,
+    tasks,
+    up,
+    users,
+)
 from zakaz.errors import UserError
 
-COMMANDS = (init, price, status, backup, run, up, orders, users, tasks, set_status)
+COMMANDS = (
+    init,
+    price,
+    status,
+    backup,
+    run,
+    up,
+    orders,
+    users,
+    tasks,
+    set_status,
+    import_file,
+    import_bank,
+)
 
 
 class _Parser(argparse.ArgumentParser):

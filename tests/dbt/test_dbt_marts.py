@@ -33,7 +33,8 @@ MARTS = {
     "report_as_of", "invoices", "payment_steps", "payments_by_month", "order_economics",
     "order_economics_by_month", "order_economics_by_customer", "lead_sources",
     "sales_manager_months", "order_status_durations", "pipeline_statuses", "late_orders",
-    "overdue_tasks", "overdue_tasks_by_department",
+    "overdue_tasks", "overdue_tasks_by_department", "payments", "order_funnel", "order_expenses",
+    "expenses_by_category",
 }  # fmt: skip
 
 

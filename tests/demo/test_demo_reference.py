@@ -116,6 +116,9 @@ def test_lead_sources_and_settings(empty_plant):
     settings = dict(rows(store, "SELECT key, value FROM plant_settings"))
     assert settings["demo"] == "false"
     assert settings["plant_name"]
+    from zakaz.inn import inn_error
+
+    assert inn_error(settings["plant_inn"]) is None  # the bank import tells in from out by it
 
 
 def test_exactly_one_user_the_admin_whose_password_verifies(empty_plant):

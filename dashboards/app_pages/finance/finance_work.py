@@ -12,6 +12,8 @@ from dashboards.order_card.payments_tab import payment_form
 from dashboards.session import desk, now
 from dashboards.ui.format import EMPTY, day, money, number
 from dashboards.ui.order_link import open_order
+from ingest.bank.queue import waiting_count
+from ingest.bank.recording import may_use_bank
 from ingest.service import orders, payments
 
 
@@ -50,6 +52,13 @@ def render() -> None:
     st.title(t("work.fin.title"))
     with desk().reading() as a:
         rows = payments.invoices_due(a, now().date())
+        waiting = waiting_count(a) if may_use_bank(a, "read") else 0
+    if waiting:  # bank payments nobody could match with certainty wait for a person
+        st.page_link(
+            "app_pages/finance/bank_statements.py",
+            label=t("bank.finance_link", count=waiting),
+            icon=":material/account_balance:",
+        )
     rows.sort(key=lambda r: (not r["overdue"], r["due_date"], r["invoice_id"]))
     _totals(rows)
     if not rows:

@@ -1,0 +1,166 @@
+"""Analytics pages Lead sources, Sales managers and Process: titles, column labels, chart texts.
+
+Column labels are keyed by the mart column they name (`analytics2.col.<column>`), so a page
+builds its table labels and a chart its trace names from the same words.
+"""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Shared
+    "analytics2.recomputed": (
+        "Показатели пересчитаны по заказам, попавшим в фильтры",
+        "Figures recomputed over the orders passing the filters",
+    ),
+    "analytics2.from_mart": (
+        "Показатели за всё время, по всем заказам",
+        "Figures over all orders of all time",
+    ),
+    "analytics2.chart.empty": ("Нет данных для выбранных фильтров", "No data for these filters"),
+    "analytics2.days": ("дн.", "days"),
+    "analytics2.orders_unit": ("заказов", "orders"),
+    "analytics2.month": ("Месяц", "Month"),
+    # Lead sources
+    "analytics2.sources.ranking": ("Рейтинг эффективности", "Effectiveness ranking"),
+    "analytics2.sources.ranking_help": (
+        "Место: по оплатам на одну потребность, затем по прибыли на потребность",
+        "Rank: by payments received per need, then profit per need",
+    ),
+    "analytics2.sources.ranking_help_no_profit": (
+        "Место: по оплатам на одну потребность",
+        "Rank: by payments received per need",
+    ),
+    "analytics2.sources.funnel": ("Воронка по источникам", "Funnel per source"),
+    "analytics2.sources.cycle": ("Длительность цикла", "Cycle time"),
+    "analytics2.sources.orders": ("Заказы выборки", "Orders in the selection"),
+    "analytics2.sources.per_need_title": (
+        "Эффективность: на одну потребность",
+        "Effectiveness per need",
+    ),
+    "analytics2.stage.needs": ("Потребности", "Needs"),
+    "analytics2.stage.quoted": ("С КП", "Quoted"),
+    "analytics2.stage.agreed": ("Согласованы", "Agreed"),
+    "analytics2.stage.paid": ("С оплатой", "Paid"),
+    "analytics2.col.effectiveness_rank": ("Место", "Rank"),
+    "analytics2.col.lead_source_code": ("Код источника", "Source code"),
+    "analytics2.col.lead_source_name": ("Источник", "Lead source"),
+    "analytics2.col.needs_count": ("Потребностей", "Needs"),
+    "analytics2.col.quoted_count": ("С КП", "Quoted"),
+    "analytics2.col.agreed_count": ("Согласовано", "Agreed"),
+    "analytics2.col.paid_count": ("С оплатой", "With payments"),
+    "analytics2.col.win_rate_pct": ("Конверсия в согласование, %", "Win rate, %"),
+    "analytics2.col.quote_to_agreed_pct": ("КП → согласование, %", "Quote → agreed, %"),
+    "analytics2.col.revenue": ("Выручка без НДС", "Revenue excl. VAT"),
+    "analytics2.col.paid_revenue": ("Поступило оплат", "Payments received"),
+    "analytics2.col.actual_profit": ("Прибыль факт", "Actual profit"),
+    "analytics2.col.planned_profit": ("Прибыль план", "Planned profit"),
+    "analytics2.col.paid_revenue_per_need": ("Оплаты на потребность", "Payments per need"),
+    "analytics2.col.profit_per_need": ("Прибыль на потребность", "Profit per need"),
+    "analytics2.col.avg_days_need_to_agreed": (
+        "Дней от потребности до согласования",
+        "Days need → agreed",
+    ),
+    "analytics2.col.avg_days_need_to_closed": (
+        "Дней от потребности до закрытия",
+        "Days need → closed",
+    ),
+    "analytics2.col.order_number": ("Заказ", "Order"),
+    "analytics2.col.customer_name": ("Заказчик", "Customer"),
+    "analytics2.col.sales_manager_name": ("Менеджер", "Manager"),
+    "analytics2.col.status": ("Статус", "Status"),
+    "analytics2.col.need_date": ("Потребность", "Need recorded"),
+    "analytics2.col.agreed_date": ("Согласован", "Agreed"),
+    "analytics2.col.closed_date": ("Закрыт", "Closed"),
+    "analytics2.col.paid_amount": ("Оплачено", "Paid"),
+    # Sales managers
+    "analytics2.managers.trend": ("Динамика по месяцам", "Trend by month"),
+    "analytics2.managers.kpi": ("Показатель", "Measure"),
+    "analytics2.managers.leaderboard": ("Рейтинг менеджеров за период", "Leaderboard"),
+    "analytics2.managers.sort_by": ("Сортировать по", "Sort by"),
+    "analytics2.managers.payments": (
+        "Оплаты по заказам с КП менеджера",
+        "Payments on orders the manager quoted",
+    ),
+    "analytics2.managers.payments_help": (
+        "Заказ с КП двух менеджеров учитывается у обоих, поэтому итог по команде не считается",
+        "An order quoted by two managers counts for both, so there is no team total",
+    ),
+    "analytics2.col.place": ("Место", "Place"),
+    "analytics2.col.orders_count": ("Заказов (ответственный)", "Orders (responsible)"),
+    "analytics2.col.positions_count": ("Позиций", "Positions"),
+    "analytics2.col.positions_per_order": ("Позиций на заказ", "Positions per order"),
+    "analytics2.col.quotes_issued_count": ("КП выдано", "Quotes issued"),
+    "analytics2.col.quotes_issued_net": ("Сумма КП без НДС", "Quotes, excl. VAT"),
+    "analytics2.col.quotes_issued_total": ("Сумма КП с НДС", "Quotes, incl. VAT"),
+    "analytics2.col.quoted_orders_count": ("Заказов с первым КП", "Orders first quoted"),
+    "analytics2.col.quoted_orders_won_count": ("Из них согласовано", "Of them agreed"),
+    "analytics2.col.won_orders_count": ("Согласовано заказов", "Orders agreed"),
+    "analytics2.col.payments_on_quoted_orders": (
+        "Оплаты по заказам с КП менеджера",
+        "Payments on quoted orders",
+    ),
+    "analytics2.col.payments_on_own_orders": ("Оплаты по своим заказам", "Payments on own orders"),
+    "analytics2.col.month_start": ("Месяц", "Month"),
+    "analytics2.col.sales_manager_id": ("Код менеджера", "Manager id"),
+    # Process
+    "analytics2.process.statuses": ("Время в статусах", "Time in each status"),
+    "analytics2.process.statuses_mart": (
+        "Среднее и медиана — по завершённым пребываниям в статусе; «сейчас» — сколько дней "
+        "заказы находятся в текущем статусе",
+        "Average and median over finished stays in the status; “now”: days the orders have "
+        "been in their current status",
+    ),
+    "analytics2.process.statuses_orders": (
+        "По выбранным заказам: суммарное время заказа в статусе (все заходы, текущий — до "
+        "конца расчётной даты), среднее и медиана по заказам",
+        "For the chosen orders: an order's total time in the status (every visit, the current "
+        "one up to the end of the reference day), average and median over orders",
+    ),
+    "analytics2.process.late": (
+        "Заказы с опозданием к плановой отгрузке",
+        "Orders late against the planned shipment",
+    ),
+    "analytics2.process.tasks": ("Просроченные задачи по отделам", "Overdue tasks by department"),
+    "analytics2.process.tasks_list": ("Просроченные задачи", "Overdue tasks"),
+    "analytics2.process.tasks_recomputed": (
+        "По задачам выбранных заказов; всего открытых задач и доля просроченных считаются "
+        "только без фильтров",
+        "Tasks of the chosen orders; open tasks and the overdue share are shown without "
+        "filters only",
+    ),
+    "analytics2.process.avg_days": ("Среднее, дн.", "Average, days"),
+    "analytics2.process.median_days": ("Медиана, дн.", "Median, days"),
+    "analytics2.process.now_days": ("Сейчас в статусе, дн.", "In status now, days"),
+    "analytics2.col.status_name": ("Статус", "Status"),
+    "analytics2.col.orders_now": ("Заказов сейчас", "Orders now"),
+    "analytics2.col.orders_in_status": ("Заказов побывало", "Orders that were in it"),
+    "analytics2.col.avg_days_per_order": ("Среднее на заказ, дн.", "Average per order, days"),
+    "analytics2.col.median_days_per_order": ("Медиана на заказ, дн.", "Median per order, days"),
+    "analytics2.col.avg_days_in_status_now": ("Сейчас в статусе, дн.", "In status now, days"),
+    "analytics2.col.completed_visits_count": ("Завершённых пребываний", "Finished stays"),
+    "analytics2.col.avg_days_per_visit": ("Среднее, дн.", "Average, days"),
+    "analytics2.col.median_days_per_visit": ("Медиана, дн.", "Median, days"),
+    "analytics2.col.orders_net": ("Сумма без НДС", "Net amount"),
+    "analytics2.col.orders_total": ("Сумма с НДС", "Total incl. VAT"),
+    "analytics2.col.late_count": ("Опаздывают", "Late"),
+    "analytics2.col.not_shipped_count": ("Не отгружены в срок", "Not shipped on time"),
+    "analytics2.col.shipped_late_count": ("Отгружены с опозданием", "Shipped late"),
+    "analytics2.col.avg_days_late": ("Среднее опоздание, дн.", "Average delay, days"),
+    "analytics2.col.max_days_late": ("Наибольшее опоздание, дн.", "Longest delay, days"),
+    "analytics2.col.planned_shipment_date": ("Плановая отгрузка", "Planned shipment"),
+    "analytics2.col.actual_shipment_date": ("Фактическая отгрузка", "Actual shipment"),
+    "analytics2.col.lateness": ("Опоздание", "Lateness"),
+    "analytics2.col.days_late": ("Дней опоздания", "Days late"),
+    "analytics2.col.net": ("Сумма без НДС", "Net amount"),
+    "analytics2.lateness.not_shipped": ("не отгружен", "not shipped"),
+    "analytics2.lateness.shipped_late": ("отгружен с опозданием", "shipped late"),
+    "analytics2.col.role_name": ("Отдел", "Department"),
+    "analytics2.col.open_tasks_count": ("Открытых задач", "Open tasks"),
+    "analytics2.col.overdue_tasks_count": ("Просрочено", "Overdue"),
+    "analytics2.col.overdue_share_pct": ("Доля просроченных, %", "Overdue share, %"),
+    "analytics2.col.avg_days_overdue": ("Средняя просрочка, дн.", "Average days overdue"),
+    "analytics2.col.max_days_overdue": ("Наибольшая просрочка, дн.", "Most days overdue"),
+    "analytics2.col.oldest_due_date": ("Самый ранний срок", "Oldest due date"),
+    "analytics2.col.task_title": ("Задача", "Task"),
+    "analytics2.col.assignee_name": ("Исполнитель", "Assignee"),
+    "analytics2.col.due_date": ("Срок", "Due"),
+    "analytics2.col.days_overdue": ("Дней просрочки", "Days overdue"),
+}
