@@ -13,6 +13,7 @@ may not read; the export is built from the very frame the table shows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -24,11 +25,12 @@ import streamlit as st
 
 from dashboards.analytics.export import frame_to_xlsx
 from dashboards.analytics.filters import PAGE_FILTERS, AnalyticsFilters, default_period
+from dashboards.analytics.frame_format import date_text, decimal_text, names_of
 from dashboards.analytics.reader import MartReader
 from dashboards.analytics.viewer import AnalyticsViewer, viewer_for
 from dashboards.i18n import known_keys, t
 from dashboards.session import current_user, plant_home, store
-from dashboards.ui.format import EMPTY, day, money, number
+from dashboards.ui.format import EMPTY, day, money
 from dashboards.ui.order_link import open_order
 from ingest.access import PermissionDeniedError
 from pipelines.published import NotPublishedError, PublishInfo
@@ -206,10 +208,9 @@ def display_frame(frame: pl.DataFrame) -> pl.DataFrame:
         if isinstance(dtype, pl.Decimal):
             places = dtype.scale or 0
             is_money = places == 2 and not _not_money(name)
-            fmt = money if is_money else (lambda v, p=places: number(v, p))
-            out.append(col.map_elements(fmt, return_dtype=pl.Utf8, skip_nulls=False))
+            out.append(decimal_text(name, places, currency=is_money))
         elif dtype == pl.Date or isinstance(dtype, pl.Datetime):
-            out.append(col.map_elements(day, return_dtype=pl.Utf8, skip_nulls=False))
+            out.append(date_text(name))
         elif dtype == pl.Boolean:
             yes, no = t("analytics.yes"), t("analytics.no")
             out.append(pl.when(col).then(pl.lit(yes)).when(~col).then(pl.lit(no))
@@ -251,7 +252,9 @@ def table(
         _open_picked(event, frame.get_column(link), f"{key}_opened")
     st.download_button(
         t("analytics.download_xlsx"),
-        data=frame_to_xlsx(frame, labels, sheet or key),
+        # Built only when clicked: building every table's file on every rerun was most of a
+        # big page's render time (docs/analytics-figures.md).
+        data=functools.partial(frame_to_xlsx, frame, labels, sheet or key),
         file_name=f"{key}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}_xlsx",
@@ -292,6 +295,4 @@ def with_names(frame: pl.DataFrame, column: str, name_of: Callable[[str], str]) 
     export alike."""
     if column not in frame.columns:
         return frame
-    return frame.with_columns(
-        pl.col(column).map_elements(name_of, return_dtype=pl.Utf8, skip_nulls=True)
-    )
+    return frame.with_columns(names_of(frame, column, name_of))
