@@ -8,15 +8,18 @@ import streamlit as st
 
 from dashboards.i18n import t
 from dashboards.login import render_login, render_sidebar_user
-from dashboards.navigation import pages_for
+from dashboards.navigation import PAGES, pages_for
 from dashboards.session import current_user
 
 st.set_page_config(page_title="Заказ", page_icon=":material/factory:", layout="wide")
 
 user = current_user()
 if user is None:
-    st.navigation([st.Page(render_login, title=t("common.login.title"), url_path="login")],
-                  position="hidden").run()  # fmt: skip
+    # Every page's address shows the login form, so a link from an e-mail
+    # (/order?order=З-…) keeps its page and opens it once the user has logged in.
+    login = st.Page(render_login, title=t("common.login.title"), url_path="login", default=True)
+    deep_links = [st.Page(render_login, title=t(p.title), url_path=p.url_path) for p in PAGES]
+    st.navigation([login, *deep_links], position="hidden").run()
 else:
     render_sidebar_user(user)
     sections: dict[str, list] = {}

@@ -119,7 +119,7 @@ def test_busy_store_gives_a_clear_error_after_the_bound_and_loses_nothing(tmp_pa
     ready = ctx.Event()
     holder = ctx.Process(target=_hold_lock, args=(store.paths.app_lock, 2.0, ready))
     holder.start()
-    assert ready.wait(30)
+    assert ready.wait(120)  # a spawned interpreter starts slowly on a loaded machine
     started = time.monotonic()
     with pytest.raises(StoreBusyError, match=r"занята.*повторите"), store.write() as tx:
         create_order(tx, actor_id=1, draft=order_draft(1), now=NOW)
@@ -138,7 +138,7 @@ def test_a_waiting_writer_gets_the_lock_as_soon_as_it_is_free(tmp_path):
     ready = ctx.Event()
     holder = ctx.Process(target=_hold_lock, args=(store.paths.app_lock, 1.0, ready))
     holder.start()
-    assert ready.wait(30)
+    assert ready.wait(120)  # a spawned interpreter starts slowly on a loaded machine
     with store.write() as tx:  # waits about a second, then saves
         create_order(tx, actor_id=1, draft=order_draft(1), now=NOW)
     holder.join()
