@@ -103,6 +103,9 @@ def shipment_form(
         lambda: _ship(order["id"], values, bool(shipped_now)), success=t("card.log.shipment_saved")
     )
     if done is not None:
+        # An empty form after the save: left filled, a second click would record it twice.
+        for field in ("carrier", "waybill", "weight", "cost", "address"):
+            st.session_state.pop(f"{key}_{field}", None)
         st.rerun()
 
 

@@ -410,3 +410,19 @@ def test_finance_invoices_a_step_and_records_its_payment_on_the_card(demo_home, 
         calendar = payments.payment_calendar(a, order_id)
     assert metric(at, "Не оплачено") == money(calendar["outstanding"])
     assert metric(at, "Оплачено") == money(calendar["paid"])
+
+
+def test_a_recorded_shipment_leaves_an_empty_form_so_a_second_click_adds_nothing(
+    demo_home, monkeypatch
+):
+    order_id, number = _order_in("ready_to_ship")
+    at = open_as(demo_home, monkeypatch, "fedorov", CARD, order=number)
+    key = f"card_log_{order_id}_ship"
+    at.text_input(key=f"{key}_carrier").input("ПЭК")
+    at.text_input(key=f"{key}_waybill").input("ТН-000888")
+    submit(at, f"{key}_form", "Записать отгрузку")
+    assert_clean(at)
+    assert at.text_input(key=f"{key}_carrier").value == ""
+    assert at.text_input(key=f"{key}_waybill").value == ""
+    recorded = "SELECT count(*) FROM shipments WHERE order_id = ? AND waybill_no = 'ТН-000888'"
+    assert scalar(recorded, [order_id]) == 1
