@@ -17,6 +17,16 @@ sys.path.insert(0, str(Path(__file__).parent))  # shared helpers such as demo_cl
 from demo_clock import DEMO_AS_OF
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_main_module():
+    """Streamlit's AppTest runs page scripts as `__main__` and leaves the last one there; a
+    process started with the "spawn" method would then re-run that page while importing."""
+    main_module = sys.modules.get("__main__")
+    yield
+    if main_module is not None:
+        sys.modules["__main__"] = main_module
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     from ingest.store import Store
