@@ -18,12 +18,14 @@ def _full_name(login: str) -> str:
 
 
 def language_switch() -> None:
+    # The widget takes its value from the session key; a `default=` as well makes Streamlit warn.
+    if st.session_state.get("lang") not in LANGUAGES:
+        st.session_state["lang"] = "ru"
     st.segmented_control(
         t("common.lang.label"),
         options=list(LANGUAGES),
         format_func=lambda code: t(f"common.lang.{code}"),
         key="lang",
-        default=st.session_state.get("lang", "ru"),
     )
 
 
