@@ -16,6 +16,28 @@ sys.path.insert(0, str(Path(__file__).parent))  # shared helpers such as demo_cl
 
 from demo_clock import DEMO_AS_OF
 
+# The longest test files (minutes each, mostly waiting on subprocesses) go first, so that with
+# two workers (scripts/test.sh) they overlap the many short files instead of ending the run.
+LONGEST_FIRST = (
+    "tests/e2e/test_browser_e2e.py",
+    "tests/faults/test_daemon_killed.py",
+    "tests/pipelines/test_pipeline_refresh.py",
+    "tests/faults/test_pipeline_killed.py",
+    "tests/soak/test_soak_small.py",
+    "tests/dbt/test_dbt_marts.py",
+    "tests/cli/test_up.py",
+    "tests/bench/test_benchmarks_small.py",
+    "tests/store/test_store_concurrency.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within each file and among the rest is kept
+
 
 @pytest.fixture(autouse=True)
 def _keep_the_main_module():

@@ -2,6 +2,7 @@
 
 from ingest.store.connection import Store
 from ingest.store.errors import (
+    DiskFullError,
     NotFoundError,
     PlantNotFoundError,
     SchemaTooNewError,
@@ -13,6 +14,7 @@ from ingest.store.errors import (
 from ingest.store.paths import PlantPaths, resolve_home
 
 __all__ = [
+    "DiskFullError",
     "NotFoundError",
     "PlantNotFoundError",
     "PlantPaths",

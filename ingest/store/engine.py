@@ -12,6 +12,7 @@ file lock meanwhile, or a stream of readers would keep every writer out.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import threading
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.store.errors import StoreBusyError
+from ingest.store.errors import DiskFullError, StoreBusyError
 
 ALIAS = "app"
 _lock = threading.RLock()
@@ -62,6 +63,31 @@ def _drop_engine() -> None:
     _engine = None
 
 
+# No room to write: the disk is full (ENOSPC), the user's quota is used up (EDQUOT), or the file
+# reached its size limit (EFBIG: RLIMIT_FSIZE, the file system's maximum). DuckDB's I/O errors
+# quote the system's strerror for each.
+_DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_DISK_FULL_TEXTS = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in _DISK_FULL_ERRNOS
+    return isinstance(exc, duckdb.Error) and any(t in str(exc) for t in _DISK_FULL_TEXTS)
+
+
+@contextmanager
+def _disk_full_as_store_error(db_path: Path) -> Iterator[None]:
+    """A full disk (at ATTACH, in the block or at its COMMIT) becomes one clear DiskFullError
+    instead of DuckDB's traceback; any other error passes unchanged."""
+    try:
+        yield
+    except (duckdb.Error, OSError) as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(str(db_path)) from exc
+        raise
+
+
 def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -92,11 +118,13 @@ def attached(db_path: Path, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConne
             )
         conn = _get_engine()
         mode = " (READ_ONLY)" if read_only else ""
-        conn.execute(f"ATTACH {_quote(db_path)} AS {ALIAS}{mode}")
+        with _disk_full_as_store_error(db_path):
+            conn.execute(f"ATTACH {_quote(db_path)} AS {ALIAS}{mode}")
         _attached_here.active = True
         try:
-            conn.execute(f"USE {ALIAS}")
-            yield conn
+            with _disk_full_as_store_error(db_path):
+                conn.execute(f"USE {ALIAS}")
+                yield conn
         finally:
             _attached_here.active = False
             try:

@@ -18,6 +18,19 @@ class StoreBusyError(StoreError):
         self.waited_s = waited_s
 
 
+class DiskFullError(StoreError):
+    """No room to write the store (the disk is full, or the file hit a size limit): the action
+    was refused as a whole, and everything committed before is kept."""
+
+    def __init__(self, path: str):
+        super().__init__(
+            f"Нет места для записи базы завода ({path}): диск заполнен или файл достиг "
+            "предельного размера. Действие не выполнено, сохранённое ранее не потеряно — "
+            "освободите место на диске и повторите."
+        )
+        self.path = path
+
+
 class PlantNotFoundError(StoreError):
     def __init__(self, path: str):
         super().__init__(f"База завода не найдена: {path}. Создайте её командой `zakaz init`.")
