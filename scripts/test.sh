@@ -8,4 +8,6 @@ workers="${ZAKAZ_TEST_WORKERS:-2}"
 if [ "$workers" = "0" ]; then
     exec .venv/bin/pytest "$@"
 fi
-exec .venv/bin/pytest -n "$workers" --dist loadfile "$@"
+# --no-loadscope-reorder: keep the collection order (longest files first, tests/conftest.py)
+# instead of xdist's order by number of tests per file.
+exec .venv/bin/pytest -n "$workers" --dist loadfile --no-loadscope-reorder "$@"
