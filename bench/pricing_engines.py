@@ -102,7 +102,7 @@ def generate(lines: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
 
     mat = rng.integers(0, materials.height, n)
     density_milli = (materials["density_kg_m3"].to_numpy() * 1000).astype(np.int64)[mat]
-    list_kop = np.array([int(p * 100) for p in materials["price_per_kg"]])[mat]  # exact: DECIMAL(18,2)
+    list_kop = np.array([round(float(p) * 100) for p in materials["price_per_kg"]])[mat]
     price_kop = np.rint(list_kop * rng.uniform(0.85, 1.3, n)).astype(np.int64)  # price history
 
     shape = rng.choice(
