@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.store.leftovers import sweep_dead_temps
 from pricing import DEFAULT_VAT_TABLE, VatTable, price_lines, price_orders, resolve_vat_rate
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -113,8 +114,10 @@ def price_order_economics(priced_lines: pl.DataFrame, expenses: pl.DataFrame) ->
 
 
 def write_parquet_atomically(frame: pl.DataFrame, dest: Path) -> Path:
-    """Write to a temporary name beside dest, then rename: a reader sees the old or new file."""
+    """Write to a temporary name beside dest, then rename: a reader sees the old or new file.
+    Temporaries of killed runs are swept first (a whole file each)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    sweep_dead_temps(dest)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
         frame.write_parquet(tmp)

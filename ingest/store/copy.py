@@ -20,6 +20,7 @@ from ingest.store import migrate
 from ingest.store.connection import Store
 from ingest.store.engine import attached, engine_turn, is_disk_full
 from ingest.store.errors import DiskFullError, PlantNotFoundError, SchemaTooNewError, StoreError
+from ingest.store.leftovers import sweep_dead_temps
 from ingest.store.lock import file_lock
 
 
@@ -30,26 +31,6 @@ def _wal(path: Path) -> Path:
 def _temp_beside(dest: Path) -> Path:
     """A temporary name unique to this call (threads of one process may copy at once)."""
     return dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True
-
-
-def _sweep_dead_temps(dest: Path) -> None:
-    """Remove temporaries a killed copy left beside dest (a whole store each, so a plant whose
-    copies keep crashing would fill its disk). Only those of processes no longer running: a
-    copy in progress elsewhere keeps its file."""
-    for leftover in dest.parent.glob(f".{dest.name}.*.tmp"):
-        pid = leftover.name[len(dest.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
-            _discard(leftover)
 
 
 def _refuse_live_files(store: Store, path: Path, role: str) -> None:
@@ -86,7 +67,7 @@ def copy_store(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     if dest.exists() and not overwrite:
         raise StoreError(f"Файл {dest} уже существует; укажите другой путь или --force.")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    _sweep_dead_temps(dest)
+    sweep_dead_temps(dest)
     tmp = _temp_beside(dest)
     try:
         with (

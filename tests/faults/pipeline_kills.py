@@ -101,6 +101,8 @@ def kill_refresh_in(forker: Forker, phase: str, rng: random.Random) -> float:
     started_wall, started = time.time(), time.monotonic()
     old_copies = _temps(paths.snapshot.parent, ".app_snapshot.duckdb.*.tmp")
     old_marts_temps = _temps(paths.published_dir, ".marts-*.duckdb")
+    # A killed pricing run leaves its temporary (the next run sweeps it): only a new one counts.
+    old_parquet_temps = _temps(paths.pipeline_dir, ".priced_order_lines.parquet.*.tmp")
     child = forker.start(REQUEST_FOR[phase])
     if phase == "snapshot":  # copy_store's temporary copy exists (or the copy just finished)
         wait_for(
@@ -111,6 +113,7 @@ def kill_refresh_in(forker: Forker, phase: str, rng: random.Random) -> float:
     elif phase == "pricing":  # the lines are being priced, or the orders after them
         wait_for(
             lambda: _temps(paths.pipeline_dir, ".priced_order_lines.parquet.*.tmp")
+            - old_parquet_temps
             or _newer(paths.priced_order_lines, started_wall),
             child, "pricing", 120,
         )  # fmt: skip

@@ -119,8 +119,9 @@ def test_a_refresh_killed_20_times_then_undisturbed_runs_publish_whole_marts(shm
         assert reference == _warehouse_marts(paths)  # every mart, whole
         assert first.rows == {mart: fingerprint[0] for mart, fingerprint in reference.items()}
         assert all(fingerprint[0] > 0 for fingerprint in reference.values()), reference
-        # The next copy sweeps the temporaries of killed copies (a whole store each).
+        # The next copy sweeps the temporaries of killed copies (a whole store each),
         assert _leftovers(paths)["snapshot copies"] == 0
+        assert _leftovers(paths)["parquet"] == 0  # and so do the pricing steps
 
         for _ in range(PUBLISH_KILLS):
             seconds.setdefault("publish", []).append(kill_refresh_in(forker, "publish", rng))

@@ -8,7 +8,10 @@ plumbing are checked, not just the library.
 from __future__ import annotations
 
 import bisect
+import os
 import random
+import subprocess
+import sys
 from collections import defaultdict
 from decimal import Decimal
 
@@ -208,3 +211,19 @@ def test_parquet_is_written_aside_and_renamed(tmp_path, priced):
     write_parquet_atomically(lines, dest)
     assert pl.read_parquet(dest).equals(lines)
     assert [p.name for p in dest.parent.iterdir()] == [dest.name]  # no temporary left
+
+
+def test_a_killed_runs_temporary_is_swept_by_the_next_write(tmp_path, priced):
+    lines, _ = priced
+    dest = tmp_path / "out" / "priced_order_lines.parquet"
+    dest.parent.mkdir()
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()  # its pid is now a dead process's: what a SIGKILLed run leaves behind
+    dead = dest.with_name(f".{dest.name}.{finished.pid}.tmp")
+    dead.write_bytes(b"half a parquet file")
+    writing = dest.with_name(f".{dest.name}.{os.getppid()}.tmp")  # a live process's, kept
+    writing.write_bytes(b"in progress")
+
+    write_parquet_atomically(lines, dest)
+
+    assert sorted(p.name for p in dest.parent.iterdir()) == sorted([dest.name, writing.name])
