@@ -4,6 +4,10 @@
 # waiting on subprocesses (dbt, Dagster, Streamlit, chromium), so two files at once take ~2/3 of
 # the time on 2 cores. ZAKAZ_TEST_WORKERS=0 runs everything in one process.
 source "$(dirname "$0")/bootstrap.sh"
+# Compiled modules are written and reused: the tests start hundreds of Python processes (CLI,
+# Dagster, dbt, Streamlit), and where PYTHONDONTWRITEBYTECODE is set each one would compile
+# Dagster and dbt again (about 40% more CPU per process start).
+unset PYTHONDONTWRITEBYTECODE
 workers="${ZAKAZ_TEST_WORKERS:-2}"
 if [ "$workers" = "0" ]; then
     exec .venv/bin/pytest "$@"

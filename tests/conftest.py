@@ -1,8 +1,8 @@
 """Shared test set-up: the store test helpers on sys.path, and a demo plant per test.
 
-`demo_home` is a private copy of one demo plant (scale 1, as of 2026-11-28) built once per
-session: tests that change data get their own file, and building takes seconds, copying
-milliseconds.
+`demo_home` is a private copy of one demo plant (scale 1, as of 2026-11-28) built once per run
+(tests/built_once.py): tests that change data get their own file, and building takes seconds,
+copying milliseconds.
 """
 
 import shutil
@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "store"))
 sys.path.insert(0, str(Path(__file__).parent))  # shared helpers such as demo_clock
 
+from built_once import built_once
 from demo_clock import DEMO_AS_OF
 
 # The longest test files (minutes each, mostly waiting on subprocesses) go first, so that with
@@ -49,16 +50,19 @@ def _keep_the_main_module():
         sys.modules["__main__"] = main_module
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
+def _demo_plant(home: Path) -> Path:
     from ingest.store import Store
     from zakaz.demo import build_demo_plant
 
-    home = tmp_path_factory.mktemp("demo_template")
     store = Store.open(home)
     store.create()
     build_demo_plant(store, scale=1, as_of=DEMO_AS_OF)
     return home
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    return built_once(tmp_path_factory, "demo_template", _demo_plant)
 
 
 @pytest.fixture

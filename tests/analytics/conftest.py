@@ -1,7 +1,8 @@
 """One demo plant (scale 1, as of 28.11.2026) with REALLY published marts per test session: the
 demo store, then the pipeline's own refresh (snapshot -> pricing -> dbt build -> publish), as
-`zakaz run` does. Building takes about two minutes, so it happens once; tests only read it
-(a test that changes the store or the marts works on `plant_copy`).
+`zakaz run` does. Building takes about two minutes, so it happens once per run (shared by the
+xdist workers, tests/built_once.py); tests only read it (a test that changes the store or the
+marts works on `plant_copy`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent / "pipelines"))  # pipeline_plant
 sys.path.insert(0, str(HERE.parent / "dashboards"))  # apptest_helpers
 
+from built_once import built_once  # noqa: E402
 from pipeline_plant import AS_OF, build_plant  # noqa: E402
 
 from ingest.store import Store  # noqa: E402
@@ -24,9 +26,8 @@ from ingest.store.copy import copy_store  # noqa: E402
 __all__ = ["AS_OF"]
 
 
-@pytest.fixture(scope="session")
-def published_home(tmp_path_factory) -> Path:
-    home = build_plant(tmp_path_factory.mktemp("analytics_plant"))
+def _published_plant(folder: Path) -> Path:
+    home = build_plant(folder)
     with pytest.MonkeyPatch.context() as mp:
         for name in ("ZAKAZ_HOME", "ZAKAZ_AS_OF", "DAGSTER_HOME"):
             mp.setenv(name, "")  # run_refresh sets them; restored afterwards
@@ -35,6 +36,11 @@ def published_home(tmp_path_factory) -> Path:
         report = run_refresh(home, AS_OF)
     assert report.success, report.failures
     return home
+
+
+@pytest.fixture(scope="session")
+def published_home(tmp_path_factory) -> Path:
+    return built_once(tmp_path_factory, "analytics_plant", _published_plant)
 
 
 @pytest.fixture(scope="session")
