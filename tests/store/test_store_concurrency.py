@@ -1,4 +1,4 @@
-"""Four processes each save 200 orders while a fifth snapshots in a loop: nothing lost, no error."""
+"""Four processes each save 100 orders while a fifth snapshots in a loop: nothing lost, no error."""
 
 import json
 import subprocess
@@ -14,13 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_four_writers_and_a_snapshotter_lose_nothing(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "store_writers.py"), "--writers", "4",
-         "--orders", "200", "--lines", "3", "--home", str(tmp_path), "--json"],
+         "--orders", "100", "--lines", "3", "--home", str(tmp_path), "--json"],
         capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
-    assert report["orders_stored"] == 800
-    assert report["lines_stored"] == 2400
+    assert report["orders_stored"] == 400
+    assert report["lines_stored"] == 1200
     assert report["partial_orders"] == 0
     assert report["errors"] == []
     assert report["snapshot_errors"] == []
