@@ -172,6 +172,19 @@ def abandoned_cli_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
     ]
 
 
+AUTO_REFRESH_VARIABLE = "ZAKAZ_AUTO_REFRESH"
+
+
+def auto_refresh_off() -> dg.SkipReason | None:
+    """Why the sensor and the schedules request nothing, when automatic refreshes are off
+    (`zakaz up --no-auto-refresh`, or ZAKAZ_AUTO_REFRESH=0): a weak machine, a long import,
+    a test that must not share its cores with rebuilds. `zakaz run` and a launch from the
+    Dagster UI still refresh."""
+    if os.environ.get(AUTO_REFRESH_VARIABLE, "").strip().lower() in ("0", "no", "off", "false"):
+        return dg.SkipReason(f"автообновление выключено ({AUTO_REFRESH_VARIABLE}=0)")
+    return None
+
+
 def full_refresh_config() -> dict:
     """Run config of a full refresh: dbt rebuilds the warehouse from nothing."""
     return {"ops": {"dbt_models": {"config": {"full_refresh": True}}}}

@@ -111,7 +111,11 @@ class Stack:
     def start(self) -> None:
         argv = [sys.executable, "-m", "zakaz.cli", "up", "--home", str(self.home),
                 "--port", str(self.port), "--dagster-port", str(self.dagster_port),
-                "--smtp-port", str(self.smtp_port)]  # fmt: skip
+                "--smtp-port", str(self.smtp_port),
+                # The tests' saves would make the daemon rebuild the marts 2-3 times meanwhile
+                # (~90 s of CPU each on a shared 2-core CI machine); the pages read the marts
+                # `zakaz run` published, and the refresh sensor is tested in tests/pipelines.
+                "--no-auto-refresh"]  # fmt: skip
         started = time.monotonic()
         with self.out.open("w") as f:
             self.process = subprocess.Popen(

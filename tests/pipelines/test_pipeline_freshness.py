@@ -3,6 +3,7 @@ tick and the schedules, each against a real Dagster instance."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -192,6 +193,41 @@ def test_the_working_hours_schedule_skips_while_a_refresh_runs(instance, plant_r
     _started_refresh(instance)
     assert isinstance(refresh_every_10_minutes_working_hours(context), dg.SkipReason)
     assert isinstance(full_refresh_nightly_at_0200(context), dg.RunRequest)  # queued behind it
+
+
+def test_no_auto_refresh_makes_the_sensor_and_schedules_request_nothing(
+    instance, plant_resource, demo_home, monkeypatch
+):
+    from pipelines.defs.refresh.schedules import (
+        full_refresh_nightly_at_0200,
+        refresh_every_10_minutes_working_hours,
+    )
+    from pipelines.defs.refresh.sensors import refresh_when_store_changes
+    from pipelines.freshness import AUTO_REFRESH_VARIABLE
+    from zakaz.commands import up
+
+    assert up.AUTO_REFRESH_VARIABLE == AUTO_REFRESH_VARIABLE  # what `zakaz up` sets
+    marker = store_marker(demo_home / "app.duckdb")
+    quiet = DebounceState(seen=marker, first_change_at=time.time() - 600,
+                          last_change_at=time.time() - 600)  # fmt: skip
+    when = datetime(2026, 11, 27, 9, 10, tzinfo=UTC)
+
+    def decisions():
+        tick = dg.build_sensor_context(
+            instance=instance, cursor=quiet.to_cursor(), resources={"plant": plant_resource}
+        )
+        context = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=when, resources={"plant": plant_resource}
+        )
+        return [refresh_when_store_changes(tick), refresh_every_10_minutes_working_hours(context),
+                full_refresh_nightly_at_0200(context)]  # fmt: skip
+
+    monkeypatch.setenv(AUTO_REFRESH_VARIABLE, "0")
+    off = decisions()
+    assert all(isinstance(d, dg.SkipReason) for d in off), off
+    assert all("автообновление выключено" in d.skip_message for d in off)
+    monkeypatch.setenv(AUTO_REFRESH_VARIABLE, "1")
+    assert all(isinstance(d, dg.RunRequest) for d in decisions())  # the same ticks, switched on
 
 
 def test_a_killed_zakaz_run_does_not_block_refreshes(instance, tmp_path):

@@ -61,6 +61,12 @@ def add_parser(sub, common) -> None:
         f"({DEFAULT_SMTP_PORT}; занят — любой свободный)",
     )
     p.add_argument("--no-dagster", action="store_true", help="запустить только приложение")
+    p.add_argument(
+        "--no-auto-refresh",
+        action="store_true",
+        help="не обновлять аналитику самим Dagster (по изменениям и по расписанию); "
+        "zakaz run и запуск из Dagster работают",
+    )
     p.add_argument("--app", type=Path, default=DEFAULT_APP, help=argparse.SUPPRESS)  # tests
     p.set_defaults(run=run)
 
@@ -89,6 +95,8 @@ def run(args) -> int:
     logins, is_demo = _read_logins(store)
     summary = partial(_print_summary, args, logs, logins, is_demo, mail)
     env = _child_env(home, _dagster_home(store.paths.dagster_home), app_url(args))
+    if args.no_auto_refresh:
+        env[AUTO_REFRESH_VARIABLE] = "0"  # read by the sensor and schedules of the refresh
     started = time.monotonic()
     print(f"Запуск Zakaz: завод {home}", flush=True)
     with Supervisor(env=env, cwd=REPO) as supervisor:
@@ -253,6 +261,8 @@ def _child_env(home: Path, dagster_home: Path, url: str) -> dict[str, str]:
 
 
 NOTIFY_SINCE_FILE = "notify_since"
+# pipelines.freshness.AUTO_REFRESH_VARIABLE (not imported: that module loads Dagster).
+AUTO_REFRESH_VARIABLE = "ZAKAZ_AUTO_REFRESH"
 
 
 def notify_since(dagster_home: Path) -> str:

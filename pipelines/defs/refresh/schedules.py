@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.defs.refresh.jobs import refresh_analytics
 from pipelines.defs.resources import ZakazPlant
-from pipelines.freshness import refresh_busy, scheduled_refresh
+from pipelines.freshness import auto_refresh_off, refresh_busy, scheduled_refresh
 
 TIMEZONE = "Europe/Moscow"
 
@@ -20,6 +20,8 @@ TIMEZONE = "Europe/Moscow"
 def refresh_every_10_minutes_working_hours(
     context: dg.ScheduleEvaluationContext, plant: ZakazPlant
 ):
+    if off := auto_refresh_off():
+        return off
     busy = refresh_busy(context.instance, plant.paths.refresh_lock)
     return scheduled_refresh(context.scheduled_execution_time, busy=busy)
 
@@ -33,4 +35,6 @@ def refresh_every_10_minutes_working_hours(
     description="Every night at 02:00 Moscow time: rebuild the warehouse from nothing.",
 )
 def full_refresh_nightly_at_0200(context: dg.ScheduleEvaluationContext):
+    if off := auto_refresh_off():
+        return off
     return scheduled_refresh(context.scheduled_execution_time, busy=False, full_refresh=True)

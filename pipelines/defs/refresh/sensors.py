@@ -6,7 +6,13 @@ import dagster as dg
 
 from pipelines.defs.refresh.jobs import refresh_analytics
 from pipelines.defs.resources import ZakazPlant
-from pipelines.freshness import DebounceState, decide, refresh_busy, sensor_request
+from pipelines.freshness import (
+    DebounceState,
+    auto_refresh_off,
+    decide,
+    refresh_busy,
+    sensor_request,
+)
 from pipelines.snapshot import store_marker
 
 
@@ -21,6 +27,8 @@ from pipelines.snapshot import store_marker
     ),
 )
 def refresh_when_store_changes(context: dg.SensorEvaluationContext, plant: ZakazPlant):
+    if off := auto_refresh_off():
+        return off
     app_db = plant.paths.app_db
     if not app_db.exists():
         return dg.SkipReason(f"завод не найден: {app_db}")
