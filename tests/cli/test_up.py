@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import assert_one_line_error, zakaz
+from proc_groups import group_gone
 
 from zakaz.supervisor import ChildExited, ChildSpec, Supervisor
 
@@ -116,26 +117,6 @@ def gone(pid: int) -> bool:
         return True
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
-
-
-def group_gone(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return True
-    return all(gone(pid) for pid in _group_members(pgid))
-
-
-def _group_members(pgid: int) -> list[int]:
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:
-            members.append(int(stat.parent.name))
-    return members
 
 
 # -- zakaz up ------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from proc_groups import group_gone
+
 REPO = Path(__file__).resolve().parents[2]
 READY_LINE = "Остановить: Ctrl-C"  # the last line `zakaz up` prints once everything answers
 UP_READY_TIMEOUT_S = 300.0  # the Dagster webserver loads both code locations: 30-90 s here
@@ -151,32 +153,11 @@ class Stack:
             self.process.kill()
             self.process.wait()
         self.stopped_after_s = time.monotonic() - started
-        left = {name: pid for name, pid in children.items() if not _group_gone(pid)}
+        left = {name: pid for name, pid in children.items() if not group_gone(pid)}
         for pid in left.values():  # each child leads its own group (zakaz/supervisor.py)
             _kill_group(pid)
         assert code == 0, f"zakaz up did not stop on SIGTERM (code {code}):\n{self.text()}"
         assert not left, f"still running after zakaz up stopped: {left}"
-
-
-def _group_gone(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return _only_zombies(pgid)
-
-
-def _only_zombies(pgid: int) -> bool:
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            return False
-    return True
 
 
 def _kill_group(pgid: int) -> None:

@@ -14,6 +14,8 @@ import socket
 import time
 from pathlib import Path
 
+from proc_groups import group_members
+
 MARKER_VARIABLE = "ZAKAZ_FAULT_TEST_MARKER"
 
 
@@ -31,18 +33,6 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
-
-
-def group_members(pgid: int) -> list[int]:
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            members.append(int(stat.parent.name))
-    return members
 
 
 def marked_processes(marker: str) -> list[int]:
