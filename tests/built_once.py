@@ -16,11 +16,12 @@ import pytest
 def built_once(
     tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]
 ) -> Path:
-    """build(folder) -> the built path, run once per test run; the path it returned."""
+    """build(folder) -> the built path, run once per test run (by whichever fixture asks first);
+    the path it returned."""
     base = tmp_path_factory.getbasetemp()
-    if not base.name.startswith("popen-gw"):  # one process: nothing to share
-        return build(tmp_path_factory.mktemp(name))
-    shared = base.parent / f"shared-{name}"
+    # xdist workers have basetemp/popen-gwN each; one process has basetemp itself.
+    run_root = base.parent if base.name.startswith("popen-gw") else base
+    shared = run_root / f"shared-{name}"
     shared.mkdir(exist_ok=True)
     with (shared / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even on a crash
