@@ -34,11 +34,14 @@ def chromium() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: the browser tests are one file, and a `zakaz up` left running until
+# the whole run ends (its Dagster daemon and webserver restart their code servers every minute)
+# cost the other test files ~15 minutes of CPU.
+@pytest.fixture(scope="module")
 def stack(chromium, tmp_path_factory) -> Iterator[Stack]:
     """`zakaz init --demo` + `zakaz run` in a new folder, then the real `zakaz up` on it (app,
-    Dagster webserver and daemon, SMTP sink) on free ports; SIGTERM stops it at the end and
-    every process it started must be gone."""
+    Dagster webserver and daemon, SMTP sink) on free ports; SIGTERM stops it once the browser
+    tests are done, and every process it started must be gone."""
     reuse = os.environ.get("ZAKAZ_E2E_RUNNING", "").strip()
     if reuse:  # working on the tests: "PORT:HOME" of a `zakaz up` already running (changed!)
         port, _, home = reuse.partition(":")
@@ -53,7 +56,7 @@ def stack(chromium, tmp_path_factory) -> Iterator[Stack]:
     TIMINGS["zakaz up stopped"] = running.stopped_after_s
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium):
     from playwright.sync_api import expect, sync_playwright
 
