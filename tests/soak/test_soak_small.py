@@ -35,12 +35,12 @@ def _busy_text() -> str:
     return error_text(StoreBusyError(10.0))
 
 
-def test_soak_small_loses_nothing_while_the_pipeline_rebuilds(tmp_path):
+def test_soak_small_loses_nothing_while_the_pipeline_rebuilds(demo_home):
     # --think-ms: the managers pause ~2 s between actions, so the 2-core machine can finish one
     # pipeline run in CI time; --min-runs 1 keeps them writing until it has.
     argv = [sys.executable, "bench/soak.py", "--writers", "8", "--readers", "1",
             "--duration", "5", "--min-runs", "1", "--think-ms", "2000", "--reader-pause-ms", "2000",
-            "--home", str(tmp_path / "plant"), "--json"]  # fmt: skip
+            "--home", str(demo_home), "--json"]  # fmt: skip (the session's demo plant, copied)
     done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, timeout=540)
     assert done.stdout, done.stderr
     report = json.loads(done.stdout)
