@@ -103,28 +103,3 @@ def test_models_are_ordered_after_what_they_read():
     manifest["nodes"]["model.z.stg_a"] = model("stg_a", "mart")
     with pytest.raises(RuntimeError):
         scale.models_in_order(manifest)
-
-
-@pytest.mark.slow
-def test_pipeline_scale_1_matches_the_raw_script(demo_home, tmp_path):
-    # --reuse: the session's demo plant (`zakaz init --demo --scale 1` makes the same one) saves
-    # building it again; the bench's own build is what every manual run of it does.
-    (tmp_path / "scale-1").mkdir()
-    shutil.copy2(demo_home / "app.duckdb", tmp_path / "scale-1" / "app.duckdb")
-    done = _run(
-        "bench/pipeline_scale.py", "--scales", "1", "--runs", "1", "--work", str(tmp_path),
-        "--reuse", "--json", timeout=1500,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    report = json.loads(done.stdout)
-    (result,) = report["results"]
-    assert result["identical"] is True
-    assert len(result["marts"]) >= 14
-    assert all(m["identical"] and m["rows_raw"] == m["rows_published"] for m in result["marts"])
-    (run,) = result["runs"]
-    assert run["ok"]
-    for stage in ("snapshot", "pricing_lines", "pricing_orders", "checks", "dbt", "publish"):
-        assert run["stages"][stage] > 0
-    assert run["dbt"]["models"] >= 14 and run["dbt"]["tests"] > 0
-    assert result["raw"]["best_s"] > 0
-    assert (tmp_path / "raw-1" / "raw_marts.sql").read_text().count("CREATE TABLE") >= 14

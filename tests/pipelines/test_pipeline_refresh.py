@@ -1,9 +1,11 @@
 """Real refreshes of the demo plant: every asset and check, the published marts, `zakaz run`
-(twice, with a reader in a loop), and the failures it must name."""
+again (through the pipeline bench, with a reader in a loop), and the failures it must name."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -147,10 +149,18 @@ def test_the_pricing_assets_wrote_the_contract_files(first_refresh, demo_home, t
     assert types["line_id"] == "BIGINT" and types["quantity"] == "INTEGER"
 
 
-def test_zakaz_run_again_gives_identical_marts_and_a_reader_never_sees_a_mix(
-    first_refresh, demo_home
+def test_zakaz_run_again_gives_identical_marts_equal_to_the_raw_script_and_whole_reads(
+    first_refresh, demo_home, tmp_path
 ):
-    before, first_build = mart_digests(demo_home), published_info(demo_home).build_id
+    """`zakaz run` on the published plant, run by bench/pipeline_scale.py: the one run checks the
+    command's second run (same marts, every stage printed, a reader never sees half of two
+    builds) and the bench (stage times from the run's event log, the raw SQL script's marts
+    equal the published ones). A pipeline run costs minutes of CPU in CI, so it is not run twice.
+    """
+    work = tmp_path / "bench"
+    plant = work / "scale-1"  # the bench's folder for scale 1; --reuse takes the plant there
+    shutil.copytree(demo_home, plant)
+    before, first_build = mart_digests(plant), published_info(plant).build_id
     seen_builds: set[str] = set()
     errors: list[str] = []
     reads = 0
@@ -160,7 +170,7 @@ def test_zakaz_run_again_gives_identical_marts_and_a_reader_never_sees_a_mix(
         nonlocal reads
         while not stop.is_set():
             try:
-                with open_published(demo_home) as conn:  # one whole build per connection
+                with open_published(plant) as conn:  # one whole build per connection
                     info = read_publish_info(conn)
                     for mart, rows in info.rows.items():
                         n = conn.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
@@ -170,28 +180,45 @@ def test_zakaz_run_again_gives_identical_marts_and_a_reader_never_sees_a_mix(
                 reads += 1
             except Exception as exc:
                 errors.append(repr(exc))
-            time.sleep(0.05)  # ~15 reads/s: plenty, and leaves the cores to the run
+            time.sleep(0.25)  # ~3 reads/s: the swap is one rename; leave the cores to the run
 
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
     try:
-        result = zakaz("run", "--home", str(demo_home), "--as-of", AS_OF.isoformat())
-        time.sleep(0.3)  # let the reader open the new file at least once
+        done = subprocess.run(
+            [sys.executable, "bench/pipeline_scale.py", "--scales", "1", "--runs", "1",
+             "--work", str(work), "--reuse", "--json"],
+            capture_output=True, text=True, cwd=REPO, timeout=1500,
+        )  # fmt: skip
+        time.sleep(0.6)  # let the reader open the new file at least once
     finally:
         stop.set()
         thread.join(timeout=30)
 
-    assert result.returncode == 0, (result.stdout, result.stderr)
-    assert result.stderr == ""
-    out = result.stdout
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = (work / "scale-1-run1.log").read_text(encoding="utf-8")  # zakaz run's stdout+stderr
     for stage in ("snapshots/app_snapshot", "pricing/priced_order_lines", "pricing/order_pricing",
                   "dbt build", "published/marts", "проверки: пройдено", "Готово за"):  # fmt: skip
         assert stage in out, out
     assert "строк 6 701" in out  # the priced lines of the demo plant
-    assert errors == [] and reads > 20
-    second_build = published_info(demo_home).build_id
+    assert "Traceback" not in out and "Warning" not in out, out
+    assert errors == [] and reads > 10
+    second_build = published_info(plant).build_id
     assert second_build != first_build and {first_build, second_build} <= seen_builds
-    assert mart_digests(demo_home) == before
+    assert mart_digests(plant) == before
+
+    (result,) = json.loads(done.stdout)["results"]
+    assert result["generate"] is None  # the copied plant was used
+    assert result["identical"] is True
+    assert len(result["marts"]) >= 14
+    assert all(m["identical"] and m["rows_raw"] == m["rows_published"] for m in result["marts"])
+    (run,) = result["runs"]
+    assert run["ok"]
+    for stage in ("snapshot", "pricing_lines", "pricing_orders", "checks", "dbt", "publish"):
+        assert run["stages"][stage] > 0
+    assert run["dbt"]["models"] >= 14 and run["dbt"]["tests"] > 0
+    assert result["raw"]["best_s"] > 0
+    assert (work / "raw-1" / "raw_marts.sql").read_text().count("CREATE TABLE") >= 14
 
 
 def test_zakaz_run_names_the_failing_asset_and_publishes_nothing(demo_home, tmp_path):
