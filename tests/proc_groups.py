@@ -1,10 +1,20 @@
-"""Process groups seen through /proc: who is still running in one, and whether it is gone.
+"""Processes and process groups seen through /proc: whether one is still running, who is still
+running in a group, and whether the group is gone. A zombie waiting to be reaped counts as gone.
 Shared by the tests that stop `zakaz up`, the browser tests' stack and the fault tests."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+
+def process_running(pid: int) -> bool:
+    """pid is a running process (not gone, not a zombie)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def group_members(pgid: int) -> list[int]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import assert_one_line_error, zakaz
-from proc_groups import group_gone
+from proc_groups import group_gone, process_running
 
 from zakaz.supervisor import ChildExited, ChildSpec, Supervisor
 
@@ -109,16 +109,6 @@ def get(url: str) -> str:
         return response.read().decode()
 
 
-def gone(pid: int) -> bool:
-    """No such process (or only a zombie left for init to reap)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
-
-
 # -- zakaz up ------------------------------------------------------------------------------
 
 
@@ -142,7 +132,7 @@ def test_up_without_dagster_serves_the_app_lists_logins_and_stops_on_sigterm(
         assert (demo_home / "logs" / "streamlit.log").exists()
 
         up.stop(signal.SIGTERM, timeout_s=15)
-        assert gone(pids["streamlit"])
+        assert not process_running(pids["streamlit"])
         assert "Остановлено" in up.text()
         assert not (demo_home / "logs" / "up.pids").exists()
     finally:
@@ -439,7 +429,7 @@ def test_supervisor_kills_a_child_that_ignores_sigterm_and_its_children(tmp_path
         seconds = sup.stop_all()
     assert 1 <= seconds < 8
     assert child.process.returncode == -signal.SIGKILL
-    assert gone(grandchild)
+    assert not process_running(grandchild)
 
 
 def test_supervisor_waits_for_a_port_and_gives_a_child_its_own_environment(tmp_path):

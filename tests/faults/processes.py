@@ -14,7 +14,7 @@ import socket
 import time
 from pathlib import Path
 
-from proc_groups import group_members
+from proc_groups import group_members, process_running
 
 MARKER_VARIABLE = "ZAKAZ_FAULT_TEST_MARKER"
 
@@ -24,15 +24,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _alive(pid: int) -> bool:
-    """Running (a zombie waiting for its parent to reap it counts as gone)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 def marked_processes(marker: str) -> list[int]:
@@ -45,7 +36,7 @@ def marked_processes(marker: str) -> list[int]:
         except OSError:
             continue
         pid = int(environ.parent.name)
-        if needle in entries and pid != os.getpid() and _alive(pid):
+        if needle in entries and pid != os.getpid() and process_running(pid):
             found.append(pid)
     return found
 
@@ -66,7 +57,7 @@ def kill_group(pgid: int, marker: str | None = None, timeout_s: float = 10.0) ->
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        if not targets or not any(_alive(pid) for pid in targets):
+        if not targets or not any(process_running(pid) for pid in targets):
             if not group_members(pgid) and not (marker and marked_processes(marker)):
                 return
         if time.monotonic() > deadline:
